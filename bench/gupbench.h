@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gupbench: shared types of the userspace tool.
+ *
+ * Extension points: a backing is a struct backing_ops in backing_<name>.c listed
+ * in backings.c; a driver is a struct driver_ops in driver_<name>.c listed in
+ * drivers.c.  Nothing else needs to change to add one.
+ */
+#ifndef GUPBENCH_H
+#define GUPBENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#define GUPBENCH_VERSION "0.1.0"
+#define RESULT_SCHEMA "gupbench-result/1"
+
+#define REASON_MAX 256
+
+struct kver {
+	int major, minor, patch;
+};
+
+/* Running kernel, filled by kver_init() from uname(2). */
+extern struct kver running_kernel;
+void kver_init(void);
+/* true if running_kernel >= major.minor */
+bool kver_at_least(const struct kver *kv, int major, int minor);
+
+/* Flag bits of a pin request, as gupbench names them (not the kernel's FOLL_*). */
+#define PIN_FLAG_WRITE		(1u << 0)
+#define PIN_FLAG_LONGTERM	(1u << 1)
+
+enum buf_state { STATE_WARM, STATE_COLD };
+
+struct run_opts {
+	size_t size;			/* bytes per buffer */
+	int samples;
+	int warmup;
+	const char *file_dir;		/* where file-backed backings create files */
+	const char *kmod_dev;		/* /dev/gupbench */
+	bool verbose;
+};
+
+/* One cell of the matrix. */
+struct case_spec {
+	const struct driver_ops *driver;
+	const struct backing_ops *backing;
+	enum buf_state state;
+	const char *op;			/* kmod: pin_fast|get_fast|pin; NULL otherwise */
+	unsigned int flags;		/* PIN_FLAG_*: what the pin asks the kernel for */
+	uint64_t nr_pages;		/* pages per kernel call, 0 = whole buffer */
+};
+
+/* A mapped buffer, as a backing made it. */
+struct buffer {
+	void *addr;
+	size_t len;
+	size_t page_size;		/* unit the mapping is built from: 4K, 2M, 1G */
+	int fd;				/* -1 when none */
+	char path[4096];		/* file to unlink on destroy, "" when none */
+	json_object *actual;		/* what was really obtained (owned) */
+	void *priv;
+};
+
+struct backing_ops {
+	const char *name;
+	const char *desc;
+	/* 0 if this machine can provide it, else -1 with the reason in why. */
+	int (*probe)(const struct run_opts *o, char *why, size_t n);
+	/*
+	 * Map len bytes without touching them (the caller applies warm/cold).
+	 * 0, or -1 with the reason in why; on failure nothing stays mapped.
+	 */
+	int (*create)(struct buffer *b, size_t len, const struct run_opts *o,
+		      char *why, size_t n);
+	/*
+	 * After warm-up: check the buffer is what was asked for (a THP really
+	 * is huge, ...), add findings to b->actual. -1 with reason if not.
+	 * May be NULL.
+	 */
+	int (*verify)(struct buffer *b, char *why, size_t n);
+	void (*destroy)(struct buffer *b);
+};
+
+/* What one pin or unpin of the whole buffer did. */
+struct op_result {
+	int err;			/* 0 or the errno of the first failing call */
+	uint64_t ns;			/* time inside the kernel calls only */
+	uint64_t calls;			/* kernel calls made */
+	uint64_t pages;			/* pages the calls asked for */
+	uint64_t pages_done;		/* pages pinned (or got) */
+	/* Filled by drivers that can count fallbacks themselves (kmod). */
+	bool has_fallback;
+	uint64_t fallback_calls;
+	uint64_t fallback_pages;
+};
+
+struct driver_ctx {
+	const struct case_spec *cs;
+	const struct run_opts *o;
+	void *priv;
+};
+
+struct driver_ops {
+	const char *name;
+	const char *desc;
+	/* Kernel GUP entry point this driver reaches on kv, e.g. "pin_user_pages_fast". */
+	const char *(*gup_path)(const struct kver *kv);
+	/* Flags the kernel consumer uses (PIN_FLAG_*); kmod takes them from the case. */
+	unsigned int fixed_flags;
+	bool takes_flags;		/* accepts --op/--flags/--nr-pages */
+	int (*probe)(const struct run_opts *o, char *why, size_t n);
+	/* Per case: open what the driver needs. 0, or -1 with reason (skip). */
+	int (*setup)(struct driver_ctx *c, struct buffer *b, char *why, size_t n);
+	/*
+	 * Pin the whole buffer once. Time only the kernel call(s) (batches for
+	 * per-page syscalls) with clock_gettime(CLOCK_MONOTONIC).
+	 */
+	void (*pin)(struct driver_ctx *c, struct buffer *b, struct op_result *r);
+	/* Release what pin took; NULL when pin holds nothing afterwards. */
+	void (*unpin)(struct driver_ctx *c, struct buffer *b, struct op_result *r);
+	void (*teardown)(struct driver_ctx *c);
+};
+
+/* Tables: backings.c and drivers.c. NULL-terminated. */
+extern const struct backing_ops *const backings[];
+extern const struct driver_ops *const drivers[];
+const struct backing_ops *backing_find(const char *name);
+const struct driver_ops *driver_find(const char *name);
+
+/* util.c */
+uint64_t now_ns(void);
+int parse_size(const char *s, size_t *out);	/* "64M" -> bytes; -1 if bad */
+const char *errno_name(int e);			/* "EFAULT", or NULL for 0 */
+int read_file_str(const char *path, char *buf, size_t n);	/* trims newline */
+int read_file_long(const char *path, long *out);
+int write_file_str(const char *path, const char *s);
+void set_reason(char *why, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* settings.c: system settings changed by a run, restored on every exit */
+int setting_write(const char *path, const char *value);	/* saves original first */
+void settings_restore(void);			/* async-signal-safe */
+
+/* interrupted by SIGINT/SIGTERM; checked between samples */
+extern volatile int stop_requested;
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* CPU and memory-node placement (hwloc, libnuma) and where pages really sit. */
+#ifndef PLACEMENT_H
+#define PLACEMENT_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+/* Bind the calling thread to logical CPU cpu (hwloc PU os index). 0 or -1 with why. */
+int placement_bind_cpu(int cpu, char *why, size_t n);
+/* mbind(MPOL_BIND) the range to node before it is touched. 0 or -1 with why. */
+int placement_bind_mem(void *addr, size_t len, int node, char *why, size_t n);
+/* {"<node>": pages, ...} of the range's base pages (move_pages), or NULL. */
+json_object *placement_page_nodes(void *addr, size_t len, size_t page_size);
+/* Number of NUMA nodes / CPUs that could be used. */
+int placement_nr_nodes(void);
+int placement_current_cpu(void);
+
+#endif
