@@ -15,6 +15,9 @@
 #include <json-c/json.h>
 
 #define GUPBENCH_VERSION "0.1.0"
+#ifndef GUPBENCH_GIT
+#define GUPBENCH_GIT "unknown"
+#endif
 #define RESULT_SCHEMA "gupbench-result/1"
 
 #define REASON_MAX 256
@@ -41,6 +44,8 @@ struct run_opts {
 	int warmup;
 	const char *file_dir;		/* where file-backed backings create files */
 	const char *kmod_dev;		/* /dev/gupbench */
+	int cpu;			/* bind the measuring thread here, -1: no binding */
+	int mem_node;			/* bind buffers to this node, -1: no binding */
 	bool verbose;
 };
 

@@ -25,7 +25,17 @@ double quantile_sorted(const double *v, size_t n, double q);
 void median_ci_ranks(size_t n, double conf, size_t *lo, size_t *hi);
 /* Fill s from v (not modified). 0 on success, -1 if n == 0. */
 int summarize(const double *v, size_t n, struct summary *s);
-/* {"median":..,"ci95":[lo,hi],"p10":..,"p90":..,"min":..,"max":..,"n":..} */
+/*
+ * {"median":..,"ci95":[lo,hi],"p10":..,"p90":..,"min":..,"max":..,
+ *  "mean":..,"stddev":..,"n":..}; a value that is not finite is null.
+ */
 json_object *summary_to_json(const struct summary *s);
+/*
+ * A JSON number that prints in the shortest text reading back to the same
+ * double (31.3, not 31.300000000000001); NULL (JSON null) for NaN or inf.
+ */
+json_object *json_double(double d);
+/* That text into buf: "null" for NaN or inf. */
+void json_double_text(double d, char *buf, size_t n);
 
 #endif

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0
+# make         build bench/gupbench (and kmod/gupbench.ko where kernel headers exist)
+# make bench   set up what is missing, build, run the default preset, keep the result
+# make test    unit, host and VM tests under prove (TAP)
+LIBPERF ?= $(CURDIR)/build/libperf
+export LIBPERF
+
+all: gupbench
+
+gupbench: $(LIBPERF)/lib/libperf.a
+	@$(MAKE) --no-print-directory -C bench
+
+$(LIBPERF)/lib/libperf.a:
+	@scripts/build-libperf.sh
+
+module:
+	@$(MAKE) --no-print-directory -C kmod
+
+bench:
+	@scripts/bench.sh
+
+test: gupbench
+	@$(MAKE) --no-print-directory -C tests
+	@prove --exec '' $(PROVE_FLAGS) tests/unit/*.t tests/host/*.t $(if $(NO_VM),,tests/vm/*.t)
+
+clean:
+	@$(MAKE) --no-print-directory -C bench clean
+	@$(MAKE) --no-print-directory -C tests clean
+	@[ ! -f kmod/Makefile ] || $(MAKE) --no-print-directory -C kmod clean
+
+.PHONY: all gupbench module bench test clean

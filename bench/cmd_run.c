@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/* gupbench run: options, the matrix of cases, progress, and the result file. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "gupbench.h"
+#include "commands.h"
+#include "counters.h"
+#include "placement.h"
+#include "result.h"
+#include "run_case.h"
+
+#define MAX_LIST 16
+
+struct preset {
+	const char *name;
+	size_t size;
+	int samples, warmup;
+	int nr_states;
+	enum buf_state states[2];
+};
+
+/*
+ * quick: a smoke run in seconds. default: warm and cold, enough samples for
+ * a CI of the median within a few percent. full: more of everything.
+ */
+static const struct preset presets[] = {
+	{ "quick", 16 << 20, 9, 2, 1, { STATE_WARM } },
+	{ "default", 64 << 20, 21, 3, 2, { STATE_WARM, STATE_COLD } },
+	{ "full", 256 << 20, 41, 5, 2, { STATE_WARM, STATE_COLD } },
+};
+
+struct run_args {
+	const char *drivers[MAX_LIST], *backings[MAX_LIST], *ops[MAX_LIST];
+	int nr_drivers, nr_backings, nr_ops;
+	unsigned int flags[MAX_LIST];
+	int nr_flags;
+	uint64_t nr_pages[MAX_LIST];
+	int nr_nr_pages;
+	enum buf_state states[2];
+	int nr_states;
+	const struct preset *preset;
+	const char *out, *format;
+	bool force, quiet;
+	size_t size;
+	int samples, warmup;
+};
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gupbench run [options] [-o FILE.json]\n"
+		"  --driver LIST       drivers (default: every available one; see gupbench list)\n"
+		"  --backing LIST      backings (default: every available one)\n"
+		"  --size BYTES        buffer size, k/M/G suffixes (preset: quick 16M, default 64M)\n"
+		"  --state LIST        warm (prefaulted by writing) and/or cold (mapped, untouched)\n"
+		"  --samples N         measured samples per case\n"
+		"  --warmup N          unmeasured samples first\n"
+		"  --preset NAME       quick | default | full\n"
+		"  --file-dir DIR      where file-backed backings create their file (default .)\n"
+		"  --op LIST           kmod: pin_fast,get_fast,pin (default pin_fast)\n"
+		"  --flags LIST        kmod: one flag combination, e.g. WRITE,LONGTERM or none;\n"
+		"                      repeat for several (default WRITE,LONGTERM)\n"
+		"  --nr-pages LIST     kmod: pages per call, numbers or 'all' (default all)\n"
+		"  --cpu N             bind the measuring thread to CPU N\n"
+		"  --mem-node N        bind buffers to NUMA node N\n"
+		"  --format F          stdout: table | json | csv (default table)\n"
+		"  -o FILE             write the result file (JSON); --force to overwrite\n"
+		"  -q                  no progress on stderr\n");
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "gupbench run: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see gupbench run --help)\n");
+	return 2;
+}
+
+/* Split a comma list into out[]; returns count or -1 if too many/empty. */
+static int split_list(char *s, const char **out, int max)
+{
+	int n = 0;
+	char *save, *tok;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			return -1;
+		out[n++] = tok;
+	}
+	return n ? n : -1;
+}
+
+static int parse_int(const char *s, int min, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > 1000000)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts *o)
+{
+	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_PRESET,
+	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORMAT, O_FORCE };
+	static const struct option longopts[] = {
+		{ "driver", required_argument, NULL, O_DRIVER },
+		{ "backing", required_argument, NULL, O_BACKING },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ "state", required_argument, NULL, O_STATE },
+		{ "samples", required_argument, NULL, O_SAMPLES },
+		{ "warmup", required_argument, NULL, O_WARMUP },
+		{ "preset", required_argument, NULL, O_PRESET },
+		{ "file-dir", required_argument, NULL, O_FILE_DIR },
+		{ "op", required_argument, NULL, O_OP },
+		{ "flags", required_argument, NULL, O_FLAGS },
+		{ "nr-pages", required_argument, NULL, O_NR_PAGES },
+		{ "cpu", required_argument, NULL, O_CPU },
+		{ "mem-node", required_argument, NULL, O_MEM_NODE },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *items[MAX_LIST];
+	int opt, n;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case O_DRIVER:
+			a->nr_drivers = split_list(optarg, a->drivers, MAX_LIST);
+			if (a->nr_drivers < 0)
+				return bad("bad --driver list '%s'", optarg);
+			for (int i = 0; i < a->nr_drivers; i++)
+				if (!driver_find(a->drivers[i]))
+					return bad("unknown driver '%s'", a->drivers[i]);
+			break;
+		case O_BACKING:
+			a->nr_backings = split_list(optarg, a->backings, MAX_LIST);
+			if (a->nr_backings < 0)
+				return bad("bad --backing list '%s'", optarg);
+			for (int i = 0; i < a->nr_backings; i++)
+				if (!backing_find(a->backings[i]))
+					return bad("unknown backing '%s'", a->backings[i]);
+			break;
+		case O_SIZE:
+			if (parse_size(optarg, &a->size) || a->size % 4096)
+				return bad("bad size '%s' (a multiple of 4k, e.g. 64M)", optarg);
+			break;
+		case O_STATE:
+			n = split_list(optarg, items, MAX_LIST);
+			if (n < 1 || n > 2)
+				return bad("bad --state '%s'", optarg);
+			for (int i = 0; i < n; i++) {
+				if (!strcmp(items[i], "warm"))
+					a->states[i] = STATE_WARM;
+				else if (!strcmp(items[i], "cold"))
+					a->states[i] = STATE_COLD;
+				else
+					return bad("unknown state '%s' (warm or cold)", items[i]);
+			}
+			a->nr_states = n;
+			break;
+		case O_SAMPLES:
+			if (parse_int(optarg, 1, &a->samples))
+				return bad("bad --samples '%s'", optarg);
+			break;
+		case O_WARMUP:
+			if (parse_int(optarg, 0, &a->warmup))
+				return bad("bad --warmup '%s'", optarg);
+			break;
+		case O_PRESET:
+			a->preset = NULL;
+			for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+				if (!strcmp(optarg, presets[i].name))
+					a->preset = &presets[i];
+			if (!a->preset)
+				return bad("unknown preset '%s' (quick, default, full)", optarg);
+			break;
+		case O_FILE_DIR:
+			o->file_dir = optarg;
+			break;
+		case O_OP:
+			a->nr_ops = split_list(optarg, a->ops, MAX_LIST);
+			if (a->nr_ops < 0)
+				return bad("bad --op list '%s'", optarg);
+			for (int i = 0; i < a->nr_ops; i++)
+				if (strcmp(a->ops[i], "pin_fast") && strcmp(a->ops[i], "get_fast") &&
+				    strcmp(a->ops[i], "pin"))
+					return bad("unknown op '%s' (pin_fast, get_fast, pin)", a->ops[i]);
+			break;
+		case O_FLAGS:
+			if (a->nr_flags == MAX_LIST || flags_parse(optarg, &a->flags[a->nr_flags]))
+				return bad("bad --flags '%s' (e.g. WRITE,LONGTERM, WRITE or none)", optarg);
+			a->nr_flags++;
+			break;
+		case O_NR_PAGES:
+			n = split_list(optarg, items, MAX_LIST);
+			if (n < 0)
+				return bad("bad --nr-pages '%s'", optarg);
+			for (int i = 0; i < n; i++) {
+				int v;
+
+				if (!strcmp(items[i], "all"))
+					a->nr_pages[i] = 0;
+				else if (parse_int(items[i], 1, &v) == 0)
+					a->nr_pages[i] = v;
+				else
+					return bad("bad --nr-pages value '%s'", items[i]);
+			}
+			a->nr_nr_pages = n;
+			break;
+		case O_CPU:
+			if (parse_int(optarg, 0, &o->cpu))
+				return bad("bad --cpu '%s'", optarg);
+			break;
+		case O_MEM_NODE:
+			if (parse_int(optarg, 0, &o->mem_node))
+				return bad("bad --mem-node '%s'", optarg);
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
+				return bad("unknown format '%s' (table, json, csv)", optarg);
+			a->format = optarg;
+			break;
+		case O_FORCE:
+			a->force = true;
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return -1;
+		case ':':
+			return bad("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static void apply_preset(struct run_args *a, struct run_opts *o)
+{
+	const struct preset *p = a->preset ? a->preset : &presets[1];
+
+	o->size = a->size ? a->size : p->size;
+	o->samples = a->samples ? a->samples : p->samples;
+	o->warmup = a->warmup >= 0 ? a->warmup : p->warmup;
+	if (!a->nr_states) {
+		a->nr_states = p->nr_states;
+		memcpy(a->states, p->states, sizeof(a->states));
+	}
+	if (!a->nr_ops)
+		a->ops[a->nr_ops++] = "pin_fast";
+	if (!a->nr_flags)
+		a->flags[a->nr_flags++] = PIN_FLAG_WRITE | PIN_FLAG_LONGTERM;
+	if (!a->nr_nr_pages)
+		a->nr_pages[a->nr_nr_pages++] = 0;
+}
+
+/* The cells of the matrix, in the order they run. */
+struct cell {
+	struct case_spec cs;
+	const char *skip;	/* reason, or NULL to run */
+};
+
+struct matrix {
+	struct cell *cells;
+	int n, cap;
+	char reasons[64][REASON_MAX];
+	int nr_reasons;
+};
+
+static void add_cell(struct matrix *m, const struct case_spec *cs, const char *skip)
+{
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->cells = realloc(m->cells, m->cap * sizeof(*m->cells));
+		if (!m->cells) {
+			perror("gupbench");
+			exit(1);
+		}
+	}
+	m->cells[m->n].cs = *cs;
+	m->cells[m->n].skip = skip;
+	m->n++;
+}
+
+static const char *keep_reason(struct matrix *m, const char *why)
+{
+	if (m->nr_reasons == 64)
+		return "unavailable";
+	snprintf(m->reasons[m->nr_reasons], REASON_MAX, "%s", why);
+	return m->reasons[m->nr_reasons++];
+}
+
+static void build_matrix(struct run_args *a, const struct run_opts *o, struct matrix *m)
+{
+	const struct driver_ops *dl[MAX_LIST];
+	const struct backing_ops *bl[MAX_LIST];
+	const char *dskip[MAX_LIST], *bskip[MAX_LIST];
+	int nd = 0, nb = 0;
+	char why[REASON_MAX];
+
+	/*
+	 * Without a list, take everything that is available; a named driver or
+	 * backing that is not available still shows up, skipped with its reason.
+	 */
+	for (int i = 0; a->nr_drivers ? i < a->nr_drivers : drivers[i] != NULL; i++) {
+		const struct driver_ops *d = a->nr_drivers ? driver_find(a->drivers[i]) : drivers[i];
+
+		why[0] = '\0';
+		if (d->probe && d->probe(o, why, sizeof(why))) {
+			if (!a->nr_drivers)
+				continue;
+			dskip[nd] = keep_reason(m, why);
+		} else {
+			dskip[nd] = NULL;
+		}
+		dl[nd++] = d;
+	}
+	for (int i = 0; a->nr_backings ? i < a->nr_backings : backings[i] != NULL; i++) {
+		const struct backing_ops *b = a->nr_backings ? backing_find(a->backings[i]) :
+							       backings[i];
+
+		why[0] = '\0';
+		if (b->probe && b->probe(o, why, sizeof(why))) {
+			if (!a->nr_backings)
+				continue;
+			bskip[nb] = keep_reason(m, why);
+		} else {
+			bskip[nb] = NULL;
+		}
+		bl[nb++] = b;
+	}
+
+	for (int d = 0; d < nd; d++) {
+		for (int b = 0; b < nb; b++) {
+			for (int s = 0; s < a->nr_states; s++) {
+				struct case_spec cs = {
+					.driver = dl[d], .backing = bl[b], .state = a->states[s],
+					.flags = dl[d]->fixed_flags,
+				};
+				const char *skip = dskip[d] ? dskip[d] : bskip[b];
+
+				if (!dl[d]->takes_flags) {
+					add_cell(m, &cs, skip);
+					continue;
+				}
+				for (int op = 0; op < a->nr_ops; op++)
+					for (int f = 0; f < a->nr_flags; f++)
+						for (int p = 0; p < a->nr_nr_pages; p++) {
+							cs.op = a->ops[op];
+							cs.flags = a->flags[f];
+							cs.nr_pages = a->nr_pages[p];
+							add_cell(m, &cs, skip);
+						}
+			}
+		}
+	}
+}
+
+static void progress(int done, int total, uint64_t t0, const struct case_spec *cs)
+{
+	double el = (now_ns() - t0) / 1e9, eta = done ? el / done * (total - done) : 0;
+
+	fprintf(stderr, "\r\033[K[%d/%d] %s/%s/%s%s%s  elapsed %.0fs  eta %.0fs",
+		done + 1, total, cs->driver->name, cs->backing->name,
+		cs->state == STATE_WARM ? "warm" : "cold", cs->op ? "/" : "",
+		cs->op ? cs->op : "", el, eta);
+}
+
+static int write_result(const char *path, json_object *root)
+{
+	if (!path)
+		return 0;
+	if (result_write_atomic(path, root)) {
+		fprintf(stderr, "gupbench run: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void timestamp(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .file_dir = ".", .kmod_dev = "/dev/gupbench",
+			      .cpu = -1, .mem_node = -1 };
+	struct run_args a = { .format = "table", .warmup = -1 };
+	struct matrix m = { 0 };
+	json_object *root, *cases;
+	bool show_progress;
+	char why[REASON_MAX], ts[32];
+	struct counters *ctr;
+	uint64_t t0;
+	int rc;
+
+	rc = parse_args(argc, argv, &a, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	apply_preset(&a, &o);
+	if (getenv("GUPBENCH_DEV"))
+		o.kmod_dev = getenv("GUPBENCH_DEV");
+	if (a.out && !a.force && access(a.out, F_OK) == 0) {
+		fprintf(stderr, "gupbench run: %s exists (use --force to overwrite it)\n", a.out);
+		return 2;
+	}
+	if (o.cpu >= 0 && placement_bind_cpu(o.cpu, why, sizeof(why))) {
+		fprintf(stderr, "gupbench run: --cpu %d: %s\n", o.cpu, why);
+		return 2;
+	}
+	if (o.mem_node >= 0 && o.mem_node >= placement_nr_nodes()) {
+		fprintf(stderr, "gupbench run: --mem-node %d: this machine has %d node(s)\n",
+			o.mem_node, placement_nr_nodes());
+		return 2;
+	}
+
+	build_matrix(&a, &o, &m);
+	if (!m.n) {
+		fprintf(stderr, "gupbench run: nothing to run (see gupbench list)\n");
+		return 2;
+	}
+
+	root = result_new(argc, argv);
+	cases = json_object_new_array();
+	json_object_object_add(root, "cases", cases);
+	{
+		json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "preset", json_object_new_string(
+			a.preset ? a.preset->name : "default"));
+		json_object_object_add(p, "size_bytes", json_object_new_int64(o.size));
+		json_object_object_add(p, "samples", json_object_new_int(o.samples));
+		json_object_object_add(p, "warmup", json_object_new_int(o.warmup));
+		json_object_object_add(p, "file_dir", json_object_new_string(o.file_dir));
+		json_object_object_add(p, "cpu", json_object_new_int(o.cpu));
+		json_object_object_add(p, "mem_node", json_object_new_int(o.mem_node));
+		json_object_object_add(root, "parameters", p);
+	}
+	if (write_result(a.out, root)) {
+		json_object_put(root);
+		return 1;
+	}
+
+	ctr = counters_open();
+	show_progress = !a.quiet && isatty(STDERR_FILENO);
+	t0 = now_ns();
+	for (int i = 0; i < m.n && !stop_requested; i++) {
+		struct cell *cl = &m.cells[i];
+
+		if (show_progress)
+			progress(i, m.n, t0, &cl->cs);
+		json_object_array_add(cases, cl->skip ? case_skipped(&cl->cs, &o, cl->skip) :
+					     run_case(&cl->cs, &o, ctr));
+		/* Rewritten after every case: an interrupted run keeps what finished. */
+		if (write_result(a.out, root))
+			break;
+	}
+	if (show_progress)
+		fprintf(stderr, "\r\033[K");
+	counters_close(ctr);
+	counters_cleanup();
+	settings_restore();
+
+	timestamp(ts, sizeof(ts));
+	json_object_object_add(root, "finished", json_object_new_string(ts));
+	json_object_object_add(root, "interrupted", json_object_new_boolean(stop_requested != 0));
+	rc = write_result(a.out, root) ? 1 : 0;
+
+	if (!strcmp(a.format, "json"))
+		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	else if (!strcmp(a.format, "csv"))
+		result_print_csv(stdout, root);
+	else
+		result_print_table(stdout, root);
+	if (a.out)
+		fprintf(stderr, "gupbench: wrote %s\n", a.out);
+	if (stop_requested) {
+		fprintf(stderr, "gupbench: interrupted; %zu case(s) kept\n",
+			json_object_array_length(cases));
+		rc = 128 + stop_requested;
+	}
+	json_object_put(root);
+	free(m.cells);
+	return rc;
+}

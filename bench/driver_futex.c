@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Driver "futex": a shared FUTEX_WAKE per page, one 1-page get_user_pages_fast each. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
+#include "gupbench.h"
+#include "timing.h"
+
+/* Clock reads must stay below 1/OVERHEAD_DIV of the timed region. */
+#define OVERHEAD_DIV	100
+/* Estimate the call cost over this many calls, best of a few tries. */
+#define EST_CALLS	64
+#define EST_TRIES	7
+
+struct futex_priv {
+	uint64_t min_calls;	/* calls one timed region needs for < 1% clock cost */
+};
+
+/*
+ * No FUTEX_PRIVATE_FLAG: get_futex_key() must then find the page behind
+ * the address (get_user_pages_fast(addr, 1, FOLL_WRITE)) to build an
+ * mm- or inode-based key.  Nobody waits, so it returns 0 right after that.
+ */
+static long futex_wake_shared(void *addr)
+{
+	return syscall(SYS_futex, addr, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+static const char *futex_gup_path(const struct kver *kv)
+{
+	(void)kv;
+	return "get_user_pages_fast (1 page, in get_futex_key)";
+}
+
+static int futex_probe(const struct run_opts *o, char *why, size_t n)
+{
+	static int word;
+
+	(void)o;
+	if (futex_wake_shared(&word) < 0) {
+		set_reason(why, n, "FUTEX_WAKE: %s", errno_name(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * How many calls a timed region needs so that one clock pair is < 1% of it.
+ * The cost is estimated on a page of our own: touching the case's buffer
+ * here would fault in a cold one.
+ */
+static uint64_t futex_min_calls(void)
+{
+	uint64_t best = ~0ull, per_call, clk = clock_read_ns();
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (page == MAP_FAILED)
+		return 1;
+	memset(page, 0, 4096);
+	for (int t = 0; t < EST_TRIES; t++) {
+		uint64_t t0 = now_ns(), t1;
+
+		for (int i = 0; i < EST_CALLS; i++)
+			futex_wake_shared(page);
+		t1 = now_ns();
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	munmap(page, 4096);
+	/* Best case is the cheapest call: sizing from it errs on the safe side. */
+	per_call = best / EST_CALLS ? best / EST_CALLS : 1;
+	return (OVERHEAD_DIV * clk + per_call - 1) / per_call;
+}
+
+static int futex_setup(struct driver_ctx *c, struct buffer *b, char *why, size_t n)
+{
+	struct futex_priv *p = calloc(1, sizeof(*p));
+
+	(void)b;
+	if (!p) {
+		set_reason(why, n, "out of memory");
+		return -1;
+	}
+	p->min_calls = futex_min_calls();
+	c->priv = p;
+	return 0;
+}
+
+/*
+ * One timed region, one clock pair, over the whole pass: per-call timing
+ * is impossible (a call is ~1 us, a clock pair tens of ns).  A warm buffer
+ * too small for the 1% rule is walked several times in the same region;
+ * calls and pages count every walk, so per-call and per-page figures stay
+ * right.  A cold buffer is walked once: a second walk would be warm, and
+ * cold calls fault (~15 us), which dwarfs the clock anyway.
+ */
+static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
+{
+	struct futex_priv *p = c->priv;
+	uint64_t pages = b->len / 4096, passes = 1, done = 0, t0, t1;
+	char *base = b->addr;
+	int first_err = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!pages)
+		return;
+	if (c->cs->state == STATE_WARM && pages < p->min_calls)
+		passes = (p->min_calls + pages - 1) / pages;
+	t0 = now_ns();
+	for (uint64_t k = 0; k < passes; k++) {
+		for (uint64_t i = 0; i < pages; i++) {
+			if (futex_wake_shared(base + i * 4096) >= 0)
+				done++;
+			else if (!first_err)
+				first_err = errno;
+		}
+	}
+	t1 = now_ns();
+	r->ns = t1 - t0;
+	r->calls = passes * pages;
+	r->pages = passes * pages;
+	r->pages_done = done;
+	r->err = first_err;
+}
+
+static void futex_teardown(struct driver_ctx *c)
+{
+	free(c->priv);
+	c->priv = NULL;
+}
+
+const struct driver_ops driver_futex = {
+	.name = "futex",
+	.desc = "shared FUTEX_WAKE (no waiters) on the first word of every 4K page",
+	.gup_path = futex_gup_path,
+	.fixed_flags = PIN_FLAG_WRITE,
+	.takes_flags = false,
+	.probe = futex_probe,
+	.setup = futex_setup,
+	.pin = futex_pin,
+	.unpin = NULL,
+	.teardown = futex_teardown,
+};

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One case: make the buffer, pin and unpin it warmup + samples times with
+ * counters bracketing the pin, and turn what happened into the case object.
+ * The driver times its own kernel calls; everything here is outside them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gupbench.h"
+#include "buffer.h"
+#include "counters.h"
+#include "pins.h"
+#include "placement.h"
+#include "run_case.h"
+#include "stats.h"
+
+static const char *const flag_names[] = { "WRITE", "LONGTERM" };
+#define NR_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
+
+json_object *flags_to_json(unsigned int flags)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < NR_FLAG_NAMES; i++)
+		if (flags & (1u << i))
+			json_object_array_add(a, json_object_new_string(flag_names[i]));
+	return a;
+}
+
+int flags_parse(const char *s, unsigned int *out)
+{
+	char buf[128], *tok, *save;
+
+	*out = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < NR_FLAG_NAMES; i++)
+			if (!strcasecmp(tok, flag_names[i]))
+				break;
+		if (i == NR_FLAG_NAMES)
+			return -1;
+		*out |= 1u << i;
+	}
+	return 0;
+}
+
+static uint64_t pages_per_call(const struct case_spec *cs, size_t len)
+{
+	uint64_t pages = len / 4096;
+
+	return cs->nr_pages && cs->nr_pages < pages ? cs->nr_pages : pages;
+}
+
+static json_object *case_new(const struct case_spec *cs, const struct run_opts *o)
+{
+	json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "driver", json_object_new_string(cs->driver->name));
+	json_object_object_add(c, "backing", json_object_new_string(cs->backing->name));
+	json_object_object_add(c, "state",
+			       json_object_new_string(cs->state == STATE_WARM ? "warm" : "cold"));
+	json_object_object_add(c, "op", cs->op ? json_object_new_string(cs->op) : NULL);
+	json_object_object_add(c, "flags", flags_to_json(cs->flags));
+	json_object_object_add(c, "size_bytes", json_object_new_int64(o->size));
+	json_object_object_add(c, "pages", json_object_new_int64(o->size / 4096));
+	json_object_object_add(c, "pages_per_call",
+			       json_object_new_int64(pages_per_call(cs, o->size)));
+	json_object_object_add(c, "gup_path",
+			       json_object_new_string(cs->driver->gup_path(&running_kernel)));
+	json_object_object_add(c, "samples", json_object_new_int(o->samples));
+	json_object_object_add(c, "warmup", json_object_new_int(o->warmup));
+	return c;
+}
+
+static void set_status(json_object *c, const char *status, int err, const char *reason)
+{
+	json_object_object_add(c, "status", json_object_new_string(status));
+	json_object_object_add(c, "errno",
+			       err ? json_object_new_string(errno_name(err)) : NULL);
+	json_object_object_add(c, "reason",
+			       reason && *reason ? json_object_new_string(reason) : NULL);
+}
+
+json_object *case_skipped(const struct case_spec *cs, const struct run_opts *o,
+			  const char *reason)
+{
+	json_object *c = case_new(cs, o);
+
+	set_status(c, "skipped", 0, reason);
+	return c;
+}
+
+/* Per-op samples of one direction (pin or unpin). */
+struct series {
+	double *ns_per_page;
+	double *ns_per_call;
+	int n;
+};
+
+static json_object *series_to_json(const struct series *s)
+{
+	json_object *j = json_object_new_object(), *raw = json_object_new_array();
+	struct summary sum;
+
+	for (int i = 0; i < s->n; i++)
+		json_object_array_add(raw, json_object_new_double(s->ns_per_page[i]));
+	json_object_object_add(j, "samples_ns_per_page", raw);
+	if (summarize(s->ns_per_page, s->n, &sum) == 0)
+		json_object_object_add(j, "ns_per_page", summary_to_json(&sum));
+	if (summarize(s->ns_per_call, s->n, &sum) == 0)
+		json_object_object_add(j, "ns_per_call", summary_to_json(&sum));
+	return j;
+}
+
+static void series_add(struct series *s, const struct op_result *r)
+{
+	s->ns_per_page[s->n] = r->pages ? (double)r->ns / r->pages : 0;
+	s->ns_per_call[s->n] = r->calls ? (double)r->ns / r->calls : 0;
+	s->n++;
+}
+
+/* Fallback totals over the measured samples. */
+struct fallback {
+	uint64_t calls;		/* kernel GUP calls made */
+	uint64_t pages;		/* pages they asked for */
+	int64_t tp_calls;	/* slow-path entries seen by the tracepoint */
+	bool tp_ok;
+	uint64_t kp_calls, kp_pages;	/* counted by the driver (kmod probe) */
+	bool kp_ok;
+};
+
+static json_object *fallback_to_json(const struct fallback *f, struct counters *ctr)
+{
+	json_object *j = json_object_new_object();
+	char why[REASON_MAX] = "";
+
+	if (f->kp_ok && f->calls) {
+		json_object_object_add(j, "calls_per_op",
+			json_object_new_double((double)f->kp_calls / f->calls));
+		json_object_object_add(j, "pages_per_op",
+			json_object_new_double((double)f->kp_pages / f->calls));
+		json_object_object_add(j, "fraction", f->pages ?
+			json_object_new_double((double)f->kp_pages / f->pages) : NULL);
+		json_object_object_add(j, "source", json_object_new_string("kprobe"));
+		json_object_object_add(j, "reason", NULL);
+	} else if (f->tp_ok && f->calls) {
+		json_object_object_add(j, "calls_per_op",
+			json_object_new_double((double)f->tp_calls / f->calls));
+		json_object_object_add(j, "pages_per_op", NULL);
+		json_object_object_add(j, "fraction", NULL);
+		json_object_object_add(j, "source",
+				       json_object_new_string("mmap_lock-tracepoint"));
+		json_object_object_add(j, "reason", NULL);
+	} else {
+		if (!f->calls)
+			set_reason(why, sizeof(why), "no calls measured");
+		else if (!counters_fallback_available(ctr, why, sizeof(why)) && !*why)
+			set_reason(why, sizeof(why), "tracepoint unavailable");
+		json_object_object_add(j, "calls_per_op", NULL);
+		json_object_object_add(j, "pages_per_op", NULL);
+		json_object_object_add(j, "fraction", NULL);
+		json_object_object_add(j, "source", json_object_new_string("unavailable"));
+		json_object_object_add(j, "reason", json_object_new_string(why));
+	}
+	return j;
+}
+
+static json_object *pins_to_json(bool ok0, uint64_t a0, uint64_t r0, uint64_t a1, uint64_t r1)
+{
+	json_object *j = json_object_new_object();
+
+	if (!ok0) {
+		json_object_object_add(j, "source", json_object_new_string("unavailable"));
+		json_object_object_add(j, "reason",
+			json_object_new_string("/proc/vmstat has no nr_foll_pin_* (kernel < 5.7?)"));
+		return j;
+	}
+	json_object_object_add(j, "acquired", json_object_new_int64(a1 - a0));
+	json_object_object_add(j, "released", json_object_new_int64(r1 - r0));
+	json_object_object_add(j, "balanced", json_object_new_boolean(a1 - a0 == r1 - r0));
+	json_object_object_add(j, "source", json_object_new_string(
+		pins_refreshed() ? "vmstat" : "vmstat (not refreshed: per-CPU drift possible)"));
+	return j;
+}
+
+/* Cold means "mapped, never touched": every sample needs a fresh buffer. */
+static int buffer_ready(const struct case_spec *cs, const struct run_opts *o,
+			struct buffer *b, char *why, size_t n)
+{
+	if (buffer_create(cs->backing, b, o->size, o, o->mem_node, why, n))
+		return -1;
+	if (cs->state == STATE_WARM) {
+		buffer_touch(b);
+		if (cs->backing->verify && cs->backing->verify(b, why, n)) {
+			buffer_destroy(cs->backing, b);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
+		      struct counters *ctr)
+{
+	int total = o->warmup + o->samples, first_err = 0, errors = 0;
+	struct series pin = { 0 }, unpin = { 0 };
+	struct driver_ctx dc = { .cs = cs, .o = o };
+	struct fallback fb = { .tp_ok = true, .kp_ok = true };
+	json_object *c = case_new(cs, o);
+	char why[REASON_MAX] = "";
+	uint64_t a0 = 0, r0 = 0, a1 = 0, r1 = 0;
+	struct buffer b;
+	int64_t baseline;
+	bool pins_ok;
+
+	pin.ns_per_page = calloc(total, sizeof(double));
+	pin.ns_per_call = calloc(total, sizeof(double));
+	unpin.ns_per_page = calloc(total, sizeof(double));
+	unpin.ns_per_call = calloc(total, sizeof(double));
+	if (!pin.ns_per_page || !pin.ns_per_call || !unpin.ns_per_page || !unpin.ns_per_call) {
+		set_status(c, "error", ENOMEM, "out of memory for samples");
+		goto out_free;
+	}
+	if (buffer_ready(cs, o, &b, why, sizeof(why))) {
+		set_status(c, "skipped", 0, why);
+		goto out_free;
+	}
+	if (cs->driver->setup && cs->driver->setup(&dc, &b, why, sizeof(why))) {
+		set_status(c, "skipped", 0, why);
+		buffer_destroy(cs->backing, &b);
+		goto out_free;
+	}
+	json_object_object_add(c, "backing_actual", json_object_get(b.actual));
+
+	baseline = counters_baseline_mmap_lock(ctr, 5);
+	counters_reset_totals(ctr);
+	pins_ok = pins_read(&a0, &r0) == 0;
+
+	for (int i = 0; i < total && !stop_requested; i++) {
+		struct op_result rp = { 0 }, ru = { 0 };
+		bool measured = i >= o->warmup;
+		int64_t tp;
+
+		if (i > 0 && cs->state == STATE_COLD) {
+			buffer_destroy(cs->backing, &b);
+			if (buffer_ready(cs, o, &b, why, sizeof(why))) {
+				set_status(c, "error", errno, why);
+				goto out_teardown_nobuf;
+			}
+		}
+		if (i == o->warmup)
+			counters_reset_totals(ctr);
+
+		counters_start(ctr);
+		cs->driver->pin(&dc, &b, &rp);
+		counters_stop(ctr);
+		tp = counters_last_mmap_lock(ctr);
+		if (cs->driver->unpin)
+			cs->driver->unpin(&dc, &b, &ru);
+
+		if (rp.err && !first_err)
+			first_err = rp.err;
+		if (rp.err)
+			errors++;
+		if (!measured)
+			continue;
+		series_add(&pin, &rp);
+		if (cs->driver->unpin)
+			series_add(&unpin, &ru);
+		fb.calls += rp.calls;
+		fb.pages += rp.pages;
+		if (tp < 0 || baseline < 0)
+			fb.tp_ok = false;
+		else
+			fb.tp_calls += tp - baseline > 0 ? tp - baseline : 0;
+		if (rp.has_fallback) {
+			fb.kp_calls += rp.fallback_calls;
+			fb.kp_pages += rp.fallback_pages;
+		} else {
+			fb.kp_ok = false;
+		}
+	}
+
+	if (o->mem_node >= 0 || placement_nr_nodes() > 1) {
+		json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "cpu", json_object_new_int(placement_current_cpu()));
+		json_object_object_add(p, "mem_node", json_object_new_int(o->mem_node));
+		json_object_object_add(p, "page_nodes",
+				       placement_page_nodes(b.addr, b.len, b.page_size));
+		json_object_object_add(c, "placement", p);
+	}
+	buffer_destroy(cs->backing, &b);
+out_teardown_nobuf:
+	if (cs->driver->teardown)
+		cs->driver->teardown(&dc);
+	if (!json_object_object_get_ex(c, "status", NULL)) {
+		if (first_err)
+			set_status(c, "error", first_err, NULL);
+		else
+			set_status(c, "ok", 0, NULL);
+	}
+	json_object_object_add(c, "errors", json_object_new_int(errors));
+	json_object_object_add(c, "pin", series_to_json(&pin));
+	json_object_object_add(c, "unpin", cs->driver->unpin ? series_to_json(&unpin) : NULL);
+	json_object_object_add(c, "fallback", fallback_to_json(&fb, ctr));
+	json_object_object_add(c, "counters", counters_to_json(ctr, fb.calls));
+	if (pins_ok && pins_read(&a1, &r1) == 0)
+		json_object_object_add(c, "pins", pins_to_json(true, a0, r0, a1, r1));
+	else
+		json_object_object_add(c, "pins", pins_to_json(false, 0, 0, 0, 0));
+	if (stop_requested)
+		json_object_object_add(c, "interrupted", json_object_new_boolean(true));
+out_free:
+	free(pin.ns_per_page);
+	free(pin.ns_per_call);
+	free(unpin.ns_per_page);
+	free(unpin.ns_per_call);
+	return c;
+}

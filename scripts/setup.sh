@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what gupbench needs (Debian/Ubuntu: apt, Fedora: dnf) and build libperf.
+# Idempotent: installs only what is missing, and says what it does.
+#   scripts/setup.sh           everything (build, tests, VM test bed)
+#   scripts/setup.sh --build   only what `make` needs
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+what=${1:-all}
+case $what in all|--build) ;; *) echo "usage: scripts/setup.sh [--build]" >&2; exit 2 ;; esac
+
+# build: compiler and libraries; test: prove, jq; vm: QEMU test bed and module builds
+deb_build="gcc make pkg-config libc6-dev libjson-c-dev libhwloc-dev libnuma-dev xz-utils git"
+deb_libperf="linux-source-6.1"
+deb_test="perl jq gnuplot-nox hwloc numactl"
+deb_vm="qemu-system-x86 busybox-static cpio kmod pahole e2fsprogs dpkg-dev"
+rpm_build="gcc make pkgconf-pkg-config glibc-devel glibc-static json-c-devel hwloc-devel numactl-devel xz git"
+rpm_test="perl-Test-Harness jq gnuplot hwloc numactl"
+rpm_vm="qemu-system-x86 busybox cpio kmod dwarves e2fsprogs"
+
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+
+if command -v apt-get >/dev/null; then
+	pkgs="$deb_build $deb_libperf"
+	[ "$what" = all ] && pkgs="$pkgs $deb_test $deb_vm"
+	missing=
+	for p in $pkgs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		echo "setup: installing:$missing"
+		$sudo apt-get update -q
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+	else
+		echo "setup: all packages present"
+	fi
+elif command -v dnf >/dev/null; then
+	pkgs="$rpm_build"
+	[ "$what" = all ] && pkgs="$pkgs $rpm_test $rpm_vm"
+	missing=
+	for p in $pkgs; do rpm -q "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+	if [ -n "$missing" ]; then
+		echo "setup: installing:$missing"
+		$sudo dnf install -y $missing
+	else
+		echo "setup: all packages present"
+	fi
+	if [ -z "${LIBPERF_SRC:-}" ]; then
+		echo "setup: on Fedora, point LIBPERF_SRC at a kernel tree (tools/lib/perf) to build libperf" >&2
+	fi
+else
+	echo "setup: no apt-get or dnf: install by hand: a C compiler, json-c, hwloc, libnuma, jq, prove" >&2
+	exit 1
+fi
+
+"$top/scripts/build-libperf.sh"
+echo "setup: done"

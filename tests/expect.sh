@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+# Expectations from tests/expectations.tsv, and checks of result cases against them.
+# Needs jq. Source after tests/lib.sh.
+EXPECTATIONS=${EXPECTATIONS:-$TOP/tests/expectations.tsv}
+
+# kver_le A B: true if major.minor A <= B
+kver_le() {
+	local a1=${1%%.*} a2=${1#*.} b1=${2%%.*} b2=${2#*.}
+	a2=${a2%%.*}; b2=${b2%%.*}
+	[ "$a1" -lt "$b1" ] || { [ "$a1" -eq "$b1" ] && [ "$a2" -le "$b2" ]; }
+}
+
+# expect KVER DRIVER BACKING STATE OP FLAGS -> "status errno fallback"
+expect() {
+	local kv=$1 drv=$2 bk=$3 st=$4 op=$5 fl=$6
+	local kmin kmax d b s o f status err fb
+	while IFS=$'\t' read -r kmin kmax d b s o f status err fb; do
+		case $kmin in ''|\#*) continue ;; esac
+		kver_le "$kmin" "$kv" && kver_le "$kv" "$kmax" || continue
+		[ "$d" = '*' ] || [ "$d" = "$drv" ] || continue
+		[ "$b" = '*' ] || [ "$b" = "$bk" ] || continue
+		[ "$s" = '*' ] || [ "$s" = "$st" ] || continue
+		[ "$o" = '*' ] || [ "$o" = "$op" ] || continue
+		[ "$f" = '*' ] || [ "$f" = "$fl" ] || continue
+		echo "$status $err $fb"
+		return 0
+	done < "$EXPECTATIONS"
+	return 1
+}
+
+# check_case FILE INDEX KVER: one TAP line per aspect (status, errno, fallback, pins).
+check_case() {
+	local file=$1 i=$2 kv=$3 c drv bk st op fl status err fbsrc cpo frac what exp
+	c=$(jq -c ".cases[$i]" "$file")
+	drv=$(jq -r .driver <<<"$c"); bk=$(jq -r .backing <<<"$c"); st=$(jq -r .state <<<"$c")
+	op=$(jq -r '.op // "-"' <<<"$c"); fl=$(jq -r '.flags | join(",")' <<<"$c")
+	[ -n "$fl" ] || fl=none
+	status=$(jq -r .status <<<"$c"); err=$(jq -r '.errno // "-"' <<<"$c")
+	what="$kv $drv/$bk/$st${op:+/$op}/$fl"
+	if [ "$status" = skipped ]; then
+		skip "$what" "$(jq -r .reason <<<"$c")"
+		return
+	fi
+	if ! exp=$(expect "$kv" "$drv" "$bk" "$st" "$op" "$fl"); then
+		ok 1 "$what: no expectation in tests/expectations.tsv"
+		return
+	fi
+	set -- $exp
+	[ "$status" = "$1" ]; ok $? "$what: status $status (expected $1)"
+	if [ "$2" != - ]; then [ "$err" = "$2" ]; ok $? "$what: errno $err (expected $2)"; fi
+	fbsrc=$(jq -r .fallback.source <<<"$c")
+	cpo=$(jq -r '.fallback.calls_per_op // "null"' <<<"$c")
+	frac=$(jq -r '.fallback.fraction // "null"' <<<"$c")
+	case $3 in
+	-) ;;
+	0) [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo == 0)}"
+	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected 0)" ;;
+	'>=1') [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo >= 1)}"
+	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected >= 1)" ;;
+	all) [ "$fbsrc" = kprobe ] && awk "BEGIN{exit !($frac == 1)}"
+	   ok $? "$what: fallback fraction $frac ($fbsrc, expected 1.0)" ;;
+	esac
+	[ "$(jq -r '.pins.balanced' <<<"$c")" = true ]
+	ok $? "$what: pins balanced ($(jq -c .pins <<<"$c"))"
+}
