@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Making, warming, checking and freeing a backing's buffer, plus helpers the backings share. */
+#ifndef BUFFER_H
+#define BUFFER_H
+
+#include <stddef.h>
+#include "gupbench.h"
+
+/*
+ * Zero b (fd = -1), then ops->create. With node >= 0 the creation runs under
+ * an MPOL_BIND thread policy for node (page cache written at create and
+ * hugetlb reservations follow it) and the range is mbind()ed to node before
+ * anything touches it. 0, or -1 with the reason in why and nothing mapped.
+ */
+int buffer_create(const struct backing_ops *ops, struct buffer *b, size_t len,
+		  const struct run_opts *o, int node, char *why, size_t n);
+/* Warm-up: write one byte into every 4 KiB page so each is faulted writable. */
+void buffer_touch(struct buffer *b);
+/*
+ * After buffer_touch(): ops->verify (if any), then record where the pages sit
+ * in b->actual "placement"; if the buffer was bound to a node, fail when a
+ * sampled page is elsewhere. 0, or -1 with the reason.
+ */
+int buffer_verify(const struct backing_ops *ops, struct buffer *b, char *why, size_t n);
+/* ops->destroy, free b->actual, leave b empty (fd = -1). */
+void buffer_destroy(const struct backing_ops *ops, struct buffer *b);
+
+/* --- for the backings --- */
+
+/* A run never maps more than this: 25% of RAM. */
+size_t buffer_mem_cap(void);
+/* len > 0, within the cap and (unit > 0) a multiple of unit; else -1 with why. */
+int buffer_check_len(size_t len, size_t unit, char *why, size_t n);
+/* mmap len bytes at an address aligned to align (over-map, then trim). */
+void *map_aligned(size_t len, size_t align, int prot, int flags, int fd);
+/* munmap, close, unlink b->path: what every destroy() does. */
+void buffer_unmap(struct buffer *b);
+/*
+ * Sum, in bytes, of an smaps field ("AnonHugePages", ...) over the VMAs that
+ * overlap [addr, addr + len), or -1. A VMA merged with a neighbour counts whole.
+ */
+long long smaps_bytes(const void *addr, size_t len, const char *field);
+/* The selected word of a THP mode file ("always [madvise] never" -> "madvise"). */
+int read_mode(const char *path, char *buf, size_t n);
+/* b->actual, created on first use. */
+json_object *buffer_actual(struct buffer *b);
+
+#endif

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bad input: one line on stderr, exit 2, and a result already written is never lost.
+. "$(dirname "$0")/../lib.sh"
+[ -x "$GUPBENCH" ] || skip_all "bench/gupbench not built"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# expect_usage_error DESCRIPTION ARGS...: exit 2 and exactly one line on stderr
+expect_usage_error() {
+	local what=$1; shift
+	"$GUPBENCH" "$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$? lines
+	lines=$(wc -l <"$tmp/err")
+	[ $rc -eq 2 ] && [ "$lines" -eq 1 ]
+	ok $? "$what: exit $rc, $lines line(s): $(head -c 120 "$tmp/err")"
+}
+
+plan 18
+expect_usage_error "no command"
+expect_usage_error "unknown command" frobnicate
+expect_usage_error "unknown option" run --bogus
+expect_usage_error "unknown driver" run --driver nosuch
+expect_usage_error "unknown backing" run --backing anon,nosuch
+expect_usage_error "bad size" run --size 12Q
+expect_usage_error "zero size" run --size 0
+expect_usage_error "unaligned size" run --size 1000
+expect_usage_error "negative size" run --size -4k
+expect_usage_error "unknown state" run --state tepid
+expect_usage_error "bad samples" run --samples 0
+expect_usage_error "unknown preset" run --preset huge
+expect_usage_error "unknown flag" run --flags WRITE,PINNED
+expect_usage_error "unknown op" run --op pin_slow
+expect_usage_error "missing value" run --size
+expect_usage_error "unknown format" list --format xml
+
+echo '{"precious": true}' >"$tmp/old.json"
+"$GUPBENCH" run --driver futex --backing anon --preset quick -q -o "$tmp/old.json" \
+	>/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q precious "$tmp/old.json"
+ok $? "an existing result is not overwritten without --force (exit $rc)"
+
+"$GUPBENCH" show "$tmp/missing.json" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -ne 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]
+ok $? "show of a missing file: exit $rc, one line: $(cat "$tmp/err")"
+done_testing
