@@ -42,6 +42,10 @@ void buffer_unmap(struct buffer *b);
 long long smaps_bytes(const void *addr, size_t len, const char *field);
 /* The selected word of a THP mode file ("always [madvise] never" -> "madvise"). */
 int read_mode(const char *path, char *buf, size_t n);
+/* PMD size from /sys/kernel/mm/transparent_hugepage/hpage_pmd_size; 0 without THP. */
+size_t thp_pmd_size(void);
+/* An smaps field in bytes, clamped to the buffer, recorded as "thp_bytes"; -1 if unreadable. */
+long long buffer_thp_bytes(struct buffer *b, const char *field);
 /* b->actual, created on first use. */
 json_object *buffer_actual(struct buffer *b);
 

@@ -499,6 +499,7 @@ int cmd_run(int argc, char **argv)
 		result_print_csv(stdout, root);
 	else
 		result_print_table(stdout, root);
+	fflush(stdout);
 	if (a.out)
 		fprintf(stderr, "gupbench: wrote %s\n", a.out);
 	if (stop_requested) {

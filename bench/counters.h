@@ -25,9 +25,23 @@ int64_t counters_last_mmap_lock(const struct counters *c);
 bool counters_fallback_available(const struct counters *c, char *why, size_t n);
 void counters_reset_totals(struct counters *c);
 /*
- * {"task-clock": {"per_call": x} | "unsupported", "page-faults": ...,
- *  "instructions:k": ..., "instructions:u": ..., "cycles:k": ..., "cycles:u": ...}
- * Totals since the last reset divided by calls.
+ * Median mmap_lock count of reps empty start..stop windows (should be 0),
+ * to subtract from every window; -1 if the tracepoint is unavailable.
+ * Leaves the totals untouched.
+ */
+int64_t counters_baseline_mmap_lock(struct counters *c, int reps);
+/*
+ * Undo system changes made to reach the tracepoint (a tracefs mount), at
+ * exit and from a signal handler: async-signal-safe, idempotent.
+ */
+void counters_cleanup(void);
+/*
+ * {"task-clock": {"per_call": x, "total": n} | "unsupported", "page-faults": ...,
+ *  "instructions:k": ..., "instructions:u": ..., "cycles:k": ..., "cycles:u": ...,
+ *  "unsupported_errno": {"cycles:k": "ENOENT", ...}}   (only if any is unsupported)
+ * Totals since the last reset divided by calls; "scaled": true is added to a
+ * counter that was multiplexed (its total is an estimate), "user_only": true
+ * to a software counter that could open only with exclude_kernel.
  */
 json_object *counters_to_json(const struct counters *c, uint64_t calls);
 /* Names of the counters that opened / did not, for `gupbench list`. */

@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "counters.h"
 
-volatile int stop_requested;
+
 
 static void usage(FILE *f)
 {
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	if (argc < 2) {
-		usage(stderr);
+		fprintf(stderr, "gupbench: missing command (try: gupbench help)\n");
 		return 2;
 	}
 	kver_init();

@@ -117,6 +117,8 @@ struct driver_ops {
 	/* Flags the kernel consumer uses (PIN_FLAG_*); kmod takes them from the case. */
 	unsigned int fixed_flags;
 	bool takes_flags;		/* accepts --op/--flags/--nr-pages */
+	/* Pages per kernel call when the consumer fixes it (futex: 1); 0: whole buffer. */
+	uint64_t call_pages;
 	int (*probe)(const struct run_opts *o, char *why, size_t n);
 	/* Per case: open what the driver needs. 0, or -1 with reason (skip). */
 	int (*setup)(struct driver_ctx *c, struct buffer *b, char *why, size_t n);

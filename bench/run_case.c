@@ -55,6 +55,8 @@ static uint64_t pages_per_call(const struct case_spec *cs, size_t len)
 {
 	uint64_t pages = len / 4096;
 
+	if (cs->driver->call_pages)
+		return cs->driver->call_pages;
 	return cs->nr_pages && cs->nr_pages < pages ? cs->nr_pages : pages;
 }
 
@@ -198,7 +200,7 @@ static int buffer_ready(const struct case_spec *cs, const struct run_opts *o,
 		return -1;
 	if (cs->state == STATE_WARM) {
 		buffer_touch(b);
-		if (cs->backing->verify && cs->backing->verify(b, why, n)) {
+		if (buffer_verify(cs->backing, b, why, n)) {
 			buffer_destroy(cs->backing, b);
 			return -1;
 		}
@@ -272,7 +274,8 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		if (!measured)
 			continue;
 		series_add(&pin, &rp);
-		if (cs->driver->unpin)
+		/* A failed pin holds nothing: there is no unpin to time. */
+		if (cs->driver->unpin && ru.calls)
 			series_add(&unpin, &ru);
 		fb.calls += rp.calls;
 		fb.pages += rp.pages;
@@ -309,7 +312,8 @@ out_teardown_nobuf:
 	}
 	json_object_object_add(c, "errors", json_object_new_int(errors));
 	json_object_object_add(c, "pin", series_to_json(&pin));
-	json_object_object_add(c, "unpin", cs->driver->unpin ? series_to_json(&unpin) : NULL);
+	json_object_object_add(c, "unpin", cs->driver->unpin && unpin.n ?
+			       series_to_json(&unpin) : NULL);
 	json_object_object_add(c, "fallback", fallback_to_json(&fb, ctr));
 	json_object_object_add(c, "counters", counters_to_json(ctr, fb.calls));
 	if (pins_ok && pins_read(&a1, &r1) == 0)

@@ -12,6 +12,7 @@
 #include "gupbench.h"
 
 struct kver running_kernel;
+volatile int stop_requested;
 
 void kver_init(void)
 {

@@ -57,6 +57,8 @@ check_case() {
 	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected 0)" ;;
 	'>=1') [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo >= 1)}"
 	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected >= 1)" ;;
+	'>0') [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo > 0)}"
+	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected > 0)" ;;
 	all) [ "$fbsrc" = kprobe ] && awk "BEGIN{exit !($frac == 1)}"
 	   ok $? "$what: fallback fraction $frac ($fbsrc, expected 1.0)" ;;
 	esac

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A regular file in --file-dir, in the page cache but not yet mapped: MAP_SHARED or MAP_PRIVATE. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include "gupbench.h"
+#include "buffer.h"
+
+#define FILL_CHUNK (1u << 20)
+
+/* Filesystems by statfs magic; writeback: pages go to storage (the long-term pin rule's case). */
+static const struct {
+	unsigned long magic;
+	const char *name;
+	bool writeback;
+} fs_types[] = {
+	{ EXT4_SUPER_MAGIC, "ext4", true },	/* ext2 and ext3 share the magic */
+	{ XFS_SUPER_MAGIC, "xfs", true },
+	{ BTRFS_SUPER_MAGIC, "btrfs", true },
+	{ F2FS_SUPER_MAGIC, "f2fs", true },
+	{ 0xca451a4e, "bcachefs", true },
+	{ 0x2fc12fc1, "zfs", true },
+	{ OVERLAYFS_SUPER_MAGIC, "overlay", true },	/* the upper layer decides; usually a disk */
+	{ NFS_SUPER_MAGIC, "nfs", true },
+	{ FUSE_SUPER_MAGIC, "fuse", true },
+	{ V9FS_MAGIC, "9p", true },
+	{ CIFS_SUPER_MAGIC, "cifs", true },
+	{ SMB2_SUPER_MAGIC, "smb2", true },
+	{ MSDOS_SUPER_MAGIC, "vfat", true },
+	{ EXFAT_SUPER_MAGIC, "exfat", true },
+	{ TMPFS_MAGIC, "tmpfs", false },
+	{ RAMFS_MAGIC, "ramfs", false },
+	{ HUGETLBFS_MAGIC, "hugetlbfs", false },
+};
+
+static const char *file_dir(const struct run_opts *o)
+{
+	return o && o->file_dir ? o->file_dir : ".";
+}
+
+/* Name of the filesystem dir is on, and whether it writes back to storage. */
+static int dir_fs(const char *dir, char *name, size_t nn, bool *writeback,
+		  unsigned long long *avail)
+{
+	struct statfs sf;
+
+	if (statfs(dir, &sf))
+		return -1;
+	*avail = (unsigned long long)sf.f_bavail * sf.f_bsize;
+	*writeback = true;
+	snprintf(name, nn, "0x%lx", (unsigned long)sf.f_type);
+	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++) {
+		if (fs_types[i].magic == (unsigned long)sf.f_type) {
+			snprintf(name, nn, "%s", fs_types[i].name);
+			*writeback = fs_types[i].writeback;
+		}
+	}
+	return 0;
+}
+
+static int file_probe(const struct run_opts *o, char *why, size_t n)
+{
+	const char *dir = file_dir(o);
+	unsigned long long avail;
+	char fs[32];
+	bool wb;
+
+	if (dir_fs(dir, fs, sizeof(fs), &wb, &avail)) {
+		set_reason(why, n, "file directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK)) {
+		set_reason(why, n, "file directory %s (%s) is not writable: %s", dir, fs,
+			   strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* write(2) the whole file once: the page cache holds it, no page table maps it. */
+static int fill(int fd, size_t len)
+{
+	char *chunk = malloc(FILL_CHUNK);
+	size_t done = 0;
+	ssize_t r;
+
+	if (!chunk)
+		return -1;
+	memset(chunk, 0x5a, FILL_CHUNK);
+	while (done < len) {
+		size_t want = len - done < FILL_CHUNK ? len - done : FILL_CHUNK;
+
+		r = write(fd, chunk, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			break;
+		}
+		done += r;
+	}
+	free(chunk);
+	return done == len ? 0 : -1;
+}
+
+static int file_create(struct buffer *b, size_t len, const struct run_opts *o,
+		       bool shared, char *why, size_t n)
+{
+	char dir[PATH_MAX], fs[32];
+	unsigned long long avail;
+	bool wb;
+	void *p;
+
+	if (buffer_check_len(len, 0, why, n) || file_probe(o, why, n))
+		return -1;
+	/* absolute, so destroy() unlinks the right file whatever the cwd is then */
+	if (!realpath(file_dir(o), dir)) {
+		set_reason(why, n, "file directory %s: %s", file_dir(o), strerror(errno));
+		return -1;
+	}
+	dir_fs(dir, fs, sizeof(fs), &wb, &avail);
+	if (avail < len) {
+		set_reason(why, n, "%s (%s) has %llu bytes free, the file needs %zu", dir, fs,
+			   avail, len);
+		return -1;
+	}
+	if (snprintf(b->path, sizeof(b->path), "%s/gupbench-%s-XXXXXX", dir,
+		     shared ? "shared" : "private") >= (int)sizeof(b->path)) {
+		set_reason(why, n, "file directory path too long");
+		b->path[0] = '\0';
+		return -1;
+	}
+	b->fd = mkostemp(b->path, O_CLOEXEC);
+	if (b->fd < 0) {
+		set_reason(why, n, "creating a file in %s: %s", dir, strerror(errno));
+		b->path[0] = '\0';
+		return -1;
+	}
+	/* Written back now, so every case starts from clean page cache. */
+	if (fill(b->fd, len) || fdatasync(b->fd)) {
+		set_reason(why, n, "writing %zu bytes to %s: %s", len, b->path, strerror(errno));
+		goto fail;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE,
+		 b->fd, 0);
+	if (p == MAP_FAILED) {
+		set_reason(why, n, "mmap of %s: %s", b->path, strerror(errno));
+		goto fail;
+	}
+	b->addr = p;
+	b->len = len;
+	b->page_size = sysconf(_SC_PAGESIZE);
+	json_object_object_add(buffer_actual(b), "page_size", json_object_new_int64(b->page_size));
+	json_object_object_add(b->actual, "mapping",
+			       json_object_new_string(shared ? "file-shared" : "file-private"));
+	json_object_object_add(b->actual, "fs", json_object_new_string(fs));
+	json_object_object_add(b->actual, "writeback", json_object_new_boolean(wb));
+	json_object_object_add(b->actual, "path", json_object_new_string(b->path));
+	json_object_object_add(b->actual, "page_cache", json_object_new_string("clean"));
+	return 0;
+fail:
+	buffer_unmap(b);
+	return -1;
+}
+
+static int file_shared_create(struct buffer *b, size_t len, const struct run_opts *o,
+			      char *why, size_t n)
+{
+	return file_create(b, len, o, true, why, n);
+}
+
+static int file_private_create(struct buffer *b, size_t len, const struct run_opts *o,
+			       char *why, size_t n)
+{
+	return file_create(b, len, o, false, why, n);
+}
+
+/* Record PMD-mapped page cache and copied-on-write bytes; private must be all COW after warm-up. */
+static int file_verify(struct buffer *b, bool shared, char *why, size_t n)
+{
+	long long cow = smaps_bytes(b->addr, b->len, "Anonymous");
+
+	if (cow < 0 || buffer_thp_bytes(b, "FilePmdMapped") < 0) {
+		set_reason(why, n, "cannot read /proc/self/smaps");
+		return -1;
+	}
+	if (cow > (long long)b->len)
+		cow = b->len;
+	json_object_object_add(buffer_actual(b), "cow_bytes", json_object_new_int64(cow));
+	if (shared && cow) {
+		set_reason(why, n, "%lld bytes of a shared file mapping are anonymous", cow);
+		return -1;
+	}
+	if (!shared && cow < (long long)b->len) {
+		set_reason(why, n, "only %lld of %zu bytes of the private mapping were copied on write",
+			   cow, b->len);
+		return -1;
+	}
+	return 0;
+}
+
+static int file_shared_verify(struct buffer *b, char *why, size_t n)
+{
+	return file_verify(b, true, why, n);
+}
+
+static int file_private_verify(struct buffer *b, char *why, size_t n)
+{
+	return file_verify(b, false, why, n);
+}
+
+static void file_destroy(struct buffer *b)
+{
+	buffer_unmap(b);
+}
+
+const struct backing_ops backing_file_shared = {
+	.name = "file-shared",
+	.desc = "MAP_SHARED of a file in --file-dir (a writeback filesystem such as ext4/xfs/btrfs)",
+	.probe = file_probe,
+	.create = file_shared_create,
+	.verify = file_shared_verify,
+	.destroy = file_destroy,
+};
+
+const struct backing_ops backing_file_private = {
+	.name = "file-private",
+	.desc = "MAP_PRIVATE of a file in --file-dir (copied on write)",
+	.probe = file_probe,
+	.create = file_private_create,
+	.verify = file_private_verify,
+	.destroy = file_destroy,
+};

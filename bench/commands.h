@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Subcommands of gupbench: argv[0] is the subcommand's name, the return value the exit status. */
+#ifndef COMMANDS_H
+#define COMMANDS_H
+
+int cmd_show(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+#endif
