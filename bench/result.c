@@ -50,6 +50,7 @@ json_object *result_new(int argc, char **argv)
 	json_object_object_add(tool, "version", json_object_new_string(GUPBENCH_VERSION));
 	json_object_object_add(tool, "git", json_object_new_string(GUPBENCH_GIT));
 	json_object_object_add(root, "tool", tool);
+	json_object_array_add(cmd, json_object_new_string("gupbench"));
 	for (int i = 0; i < argc; i++)
 		json_object_array_add(cmd, json_object_new_string(argv[i]));
 	json_object_object_add(root, "command", cmd);
@@ -483,8 +484,17 @@ static void fill_row(json_object *c, struct row *r)
 		snprintf(r->cell[C_STATUS], CELL, "%s", status ?: "?");
 	}
 
-	summary_cell(jget(c, "pin"), true, r->cell[C_PIN], CELL);
-	summary_cell(jget(c, "unpin"), false, r->cell[C_UNPIN], CELL);
+	/*
+	 * A failed call's time (to EFAULT, say) is not a pin cost: next to real
+	 * ones in a mail it would read as one. The JSON and CSV keep it.
+	 */
+	if (status && !strcmp(status, "error")) {
+		snprintf(r->cell[C_PIN], CELL, "-");
+		snprintf(r->cell[C_UNPIN], CELL, "-");
+	} else {
+		summary_cell(jget(c, "pin"), true, r->cell[C_PIN], CELL);
+		summary_cell(jget(c, "unpin"), false, r->cell[C_UNPIN], CELL);
+	}
 
 	if (jnum_at(fb, "calls_per_op", &v)) {
 		fmt_count(v, num, sizeof(num));
@@ -545,6 +555,8 @@ static void print_header(FILE *f, json_object *root)
 	fprintf(f, "\n");
 
 	fprintf(f, "gupbench %s (%s)", jstr(tool, "version") ?: "?", jstr(tool, "git") ?: "?");
+	if (jstr(jget(root, "parameters"), "preset"))
+		fprintf(f, "  preset %s", jstr(jget(root, "parameters"), "preset"));
 	if (started)
 		fprintf(f, "  started %s", started);
 	if (jstr(thp, "enabled"))
@@ -565,7 +577,7 @@ void result_print_table(FILE *f, json_object *root)
 	size_t n = cases && json_object_is_type(cases, json_type_array) ?
 		   json_object_array_length(cases) : 0;
 	int width[C_NCOLS], nsrc = 0, nshared = 0;
-	bool show[C_NCOLS], any_ci = false;
+	bool show[C_NCOLS], any_ci = false, any_error = false;
 	const char *sources[8];
 	struct row *rows = NULL;
 	double samples, warmup;
@@ -583,6 +595,7 @@ void result_print_table(FILE *f, json_object *root)
 		c = json_object_array_get_idx(cases, i);
 		fill_row(c, &rows[i]);
 		any_ci |= strchr(rows[i].cell[C_PIN], '[') != NULL;
+		any_error |= !strncmp(rows[i].cell[C_STATUS], "error", 5);
 		fb = jget(c, "fallback");
 		if (jstr(fb, "source")) {
 			int k;
@@ -653,6 +666,8 @@ void result_print_table(FILE *f, json_object *root)
 
 	if (any_ci)
 		fprintf(f, "pin, unpin: ns per page, median [distribution-free 95%% CI of the median]\n");
+	if (any_error)
+		fprintf(f, "error: times of failed calls are not shown (the JSON keeps them)\n");
 	fprintf(f, "fallback/op: GUP slow-path entries per kernel GUP call (");
 	for (int k = 0; k < nsrc; k++)
 		fprintf(f, "%s%s", k ? ", " : "", sources[k]);

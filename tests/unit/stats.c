@@ -60,8 +60,8 @@ static void check_ranks_exhaustive(void)
 			worst = n;
 		}
 	}
-	tap_ok(bad == 0, "CI ranks for n = 1..2000: coverage >= 95%%, narrowest such (%zu bad, last n=%zu)",
-	       bad, worst);
+	tap_ok(bad == 0, "CI ranks for n = 1..2000: coverage >= 95%%, narrowest such "
+	       "(%zu bad, last n=%zu)", bad, worst);
 }
 
 int main(void)
