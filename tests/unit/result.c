@@ -452,9 +452,10 @@ int main(int argc, char **argv)
 	       json_object_object_get(v, "version") && json_object_object_get(v, "git"),
 	       "tool: name, version, git");
 	v = json_object_object_get(root, "command");
-	tap_ok(json_object_array_length(v) == (size_t)argc &&
-	       !strcmp(json_object_get_string(json_object_array_get_idx(v, 0)), argv[0]),
-	       "command holds argv");
+	tap_ok(json_object_array_length(v) == (size_t)argc + 1 &&
+	       !strcmp(json_object_get_string(json_object_array_get_idx(v, 0)), "gupbench") &&
+	       !strcmp(json_object_get_string(json_object_array_get_idx(v, 1)), argv[0]),
+	       "command is gupbench followed by the subcommand's argv");
 	s = json_object_get_string(json_object_object_get(root, "started"));
 	tap_ok(s && strlen(s) == 20 && s[4] == '-' && s[10] == 'T' && s[19] == 'Z',
 	       "started is ISO-8601 UTC (%s)", s);
