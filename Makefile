@@ -21,7 +21,7 @@ bench:
 
 test: gupbench
 	@$(MAKE) --no-print-directory -C tests
-	@prove --exec '' $(PROVE_FLAGS) tests/unit/*.t tests/host/*.t $(if $(NO_VM),,tests/vm/*.t)
+	@prove --exec '' $(PROVE_FLAGS) tests/unit/*.t tests/host/*.t $(if $(NO_VM),,$$(ls tests/vm/*.t 2>/dev/null))
 
 clean:
 	@$(MAKE) --no-print-directory -C bench clean

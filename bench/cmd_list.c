@@ -39,7 +39,7 @@ static json_object *list_collect(const struct run_opts *o)
 
 		json_object_object_add(d, "description", json_object_new_string(drivers[i]->desc));
 		json_object_object_add(d, "gup_path",
-			json_object_new_string(drivers[i]->gup_path(&running_kernel)));
+			json_object_new_string(drivers[i]->gup_path(&running_kernel, NULL)));
 		json_object_object_add(dj, drivers[i]->name, d);
 	}
 	json_object_object_add(root, "drivers", dj);

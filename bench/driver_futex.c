@@ -33,7 +33,7 @@ static long futex_wake_shared(void *addr)
 	return syscall(SYS_futex, addr, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
-static const char *futex_gup_path(const struct kver *kv)
+static const char *futex_gup_path(const struct kver *kv, const char *op __attribute__((unused)))
 {
 	(void)kv;
 	return "get_user_pages_fast (1 page, in get_futex_key)";

@@ -48,7 +48,7 @@ static bool has_cap(int cap)
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-static const char *iou_gup_path(const struct kver *kv)
+static const char *iou_gup_path(const struct kver *kv, const char *op __attribute__((unused)))
 {
 	if (kver_at_least(kv, 6, 10))
 		return "pin_user_pages_fast";

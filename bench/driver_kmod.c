@@ -102,9 +102,11 @@ static int kmod_open(const char *dev, struct gupbench_info *info, char *why, siz
 	return fd;
 }
 
-static const char *kmod_gup_path(const struct kver *kv)
+static const char *kmod_gup_path(const struct kver *kv, const char *op)
 {
-	/* The op is chosen per case (--op); the fallback target depends on kv. */
+	if (kmod_op_gup_path(op))
+		return kmod_op_gup_path(op);
+	/* No case yet (gupbench list): every op, and the fallback target by kv. */
 	if (kver_at_least(kv, 6, 3))
 		return "pin_user_pages_fast|get_user_pages_fast|pin_user_pages by --op "
 		       "(slow path: __gup_longterm_locked)";

@@ -113,7 +113,7 @@ struct driver_ops {
 	const char *name;
 	const char *desc;
 	/* Kernel GUP entry point this driver reaches on kv, e.g. "pin_user_pages_fast". */
-	const char *(*gup_path)(const struct kver *kv);
+	const char *(*gup_path)(const struct kver *kv, const char *op);
 	/* Flags the kernel consumer uses (PIN_FLAG_*); kmod takes them from the case. */
 	unsigned int fixed_flags;
 	bool takes_flags;		/* accepts --op/--flags/--nr-pages */

@@ -75,7 +75,7 @@ static json_object *case_new(const struct case_spec *cs, const struct run_opts *
 	json_object_object_add(c, "pages_per_call",
 			       json_object_new_int64(pages_per_call(cs, o->size)));
 	json_object_object_add(c, "gup_path",
-			       json_object_new_string(cs->driver->gup_path(&running_kernel)));
+			       json_object_new_string(cs->driver->gup_path(&running_kernel, cs->op)));
 	json_object_object_add(c, "samples", json_object_new_int(o->samples));
 	json_object_object_add(c, "warmup", json_object_new_int(o->warmup));
 	return c;

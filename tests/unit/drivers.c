@@ -127,9 +127,9 @@ int main(void)
 	kver_init();
 	tap_plan(NR_TESTS);
 
-	tap_ok(!strcmp(driver_iouring.gup_path(&k610), "pin_user_pages_fast") &&
-	       strstr(driver_iouring.gup_path(&k65), "mmap lock") &&
-	       strstr(driver_iouring.gup_path(&k64), "file check"),
+	tap_ok(!strcmp(driver_iouring.gup_path(&k610, NULL), "pin_user_pages_fast") &&
+	       strstr(driver_iouring.gup_path(&k65, NULL), "mmap lock") &&
+	       strstr(driver_iouring.gup_path(&k64, NULL), "file check"),
 	       "iouring gup_path by kernel version");
 	printf("# clock_read_ns %llu\n", (unsigned long long)clock_read_ns());
 	tap_ok(clock_read_ns() > 0 && clock_read_ns() < 10000, "clock_read_ns plausible");
