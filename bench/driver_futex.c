@@ -125,6 +125,7 @@ static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	}
 	t1 = now_ns();
 	r->ns = t1 - t0;
+	r->clock_ns = clock_read_ns();
 	r->calls = passes * pages;
 	r->pages = passes * pages;
 	r->pages_done = done;

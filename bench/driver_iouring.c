@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <linux/io_uring.h>
 #include "gupbench.h"
+#include "timing.h"
 
 /* io_uring refuses a registered buffer longer than this with EFAULT. */
 #define IOU_MAX_IOV_LEN	(1ull << 30)
@@ -183,6 +184,7 @@ static void iou_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 	t1 = now_ns();
 	e = errno;
 	r->ns = t1 - t0;
+	r->clock_ns = clock_read_ns();
 	r->calls = 1;
 	if (ret < 0) {
 		r->err = e;
@@ -207,6 +209,7 @@ static void iou_unpin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	t1 = now_ns();
 	e = errno;
 	r->ns = t1 - t0;
+	r->clock_ns = clock_read_ns();
 	r->calls = 1;
 	/* Whatever the outcome, the ring close in teardown releases the rest. */
 	p->pinned = false;

@@ -31,8 +31,14 @@ struct kmod_priv {
 	uint64_t max_per_call;
 	uint32_t page_size;
 	/* what the last pin() released, reported by unpin() */
-	uint64_t unpin_ns, unpin_calls, unpin_pages;
+	uint64_t unpin_ns, unpin_calls, unpin_pages, clock_ns;
 };
+
+/* total - calls * clock, never below zero */
+static uint64_t sub_clock(uint64_t total, uint64_t calls, uint64_t clock)
+{
+	return total > calls * clock ? total - calls * clock : 0;
+}
 
 static const struct {
 	const char *name;
@@ -203,7 +209,15 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 		r->err = errno;
 		return;
 	}
-	r->ns = req.res.pin_ns;
+	/*
+	 * Each call sits between two clock reads, and half of each read's cost
+	 * falls inside the window: the module measures an empty window
+	 * (clock_ns) per request. On a one-page call that is ~6% of the call
+	 * (-icount), so take it off and say so in the result.
+	 */
+	r->clock_ns = req.res.clock_ns;
+	r->clock_subtracted = true;
+	r->ns = sub_clock(req.res.pin_ns, req.res.calls, req.res.clock_ns);
 	r->calls = req.res.calls;
 	r->pages = req.res.pages_requested;
 	r->pages_done = req.res.pages_pinned;
@@ -215,9 +229,10 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 		r->fallback_calls = req.res.fallback_calls;
 		r->fallback_pages = req.res.fallback_pages;
 	}
-	p->unpin_ns = req.res.unpin_ns;
 	/* Every call that did not fail returned at least one page, released once. */
 	p->unpin_calls = req.res.calls - req.res.failed_calls;
+	p->unpin_ns = sub_clock(req.res.unpin_ns, p->unpin_calls, req.res.clock_ns);
+	p->clock_ns = req.res.clock_ns;
 	p->unpin_pages = req.res.pages_pinned;
 }
 
@@ -228,6 +243,8 @@ static void kmod_unpin(struct driver_ctx *c, struct buffer *b, struct op_result 
 	(void)b;
 	memset(r, 0, sizeof(*r));
 	r->ns = p->unpin_ns;
+	r->clock_ns = p->clock_ns;
+	r->clock_subtracted = true;
 	r->calls = p->unpin_calls;
 	r->pages = p->unpin_pages;
 	r->pages_done = p->unpin_pages;

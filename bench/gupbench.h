@@ -97,6 +97,12 @@ struct op_result {
 	uint64_t calls;			/* kernel calls made */
 	uint64_t pages;			/* pages the calls asked for */
 	uint64_t pages_done;		/* pages pinned (or got) */
+	/*
+	 * Cost of one clock pair around a call; subtracted from ns when
+	 * clock_subtracted (the module times each call, where it matters).
+	 */
+	uint64_t clock_ns;
+	bool clock_subtracted;
 	/* Filled by drivers that can count fallbacks themselves (kmod). */
 	bool has_fallback;
 	uint64_t fallback_calls;

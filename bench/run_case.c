@@ -213,6 +213,8 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 {
 	int total = o->warmup + o->samples, first_err = 0, errors = 0;
 	struct series pin = { 0 }, unpin = { 0 };
+	uint64_t clock_ns = 0;
+	bool clock_subtracted = false;
 	struct driver_ctx dc = { .cs = cs, .o = o };
 	struct fallback fb = { .tp_ok = true, .kp_ok = true };
 	json_object *c = case_new(cs, o);
@@ -274,6 +276,8 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		if (!measured)
 			continue;
 		series_add(&pin, &rp);
+		clock_ns = rp.clock_ns;
+		clock_subtracted = rp.clock_subtracted;
 		/* A failed pin holds nothing: there is no unpin to time. */
 		if (cs->driver->unpin && ru.calls)
 			series_add(&unpin, &ru);
@@ -315,6 +319,13 @@ out_teardown_nobuf:
 	json_object_object_add(c, "unpin", cs->driver->unpin && unpin.n ?
 			       series_to_json(&unpin) : NULL);
 	json_object_object_add(c, "fallback", fallback_to_json(&fb, ctr));
+	{
+		json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "clock_pair_ns", json_object_new_int64(clock_ns));
+		json_object_object_add(t, "subtracted", json_object_new_boolean(clock_subtracted));
+		json_object_object_add(c, "timer", t);
+	}
 	json_object_object_add(c, "counters", counters_to_json(ctr, fb.calls));
 	if (pins_ok && pins_read(&a1, &r1) == 0)
 		json_object_object_add(c, "pins", pins_to_json(true, a0, r0, a1, r1));
