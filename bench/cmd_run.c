@@ -22,7 +22,7 @@ struct preset {
 	size_t size;
 	int samples, warmup;
 	int nr_states;
-	enum buf_state states[2];
+	enum buf_state states[3];
 };
 
 /*
@@ -42,7 +42,7 @@ struct run_args {
 	int nr_flags;
 	uint64_t nr_pages[MAX_LIST];
 	int nr_nr_pages;
-	enum buf_state states[2];
+	enum buf_state states[3];
 	int nr_states;
 	const struct preset *preset;
 	const char *out, *format;
@@ -58,7 +58,8 @@ static void run_usage(FILE *f)
 		"  --driver LIST       drivers (default: every available one; see gupbench list)\n"
 		"  --backing LIST      backings (default: every available one)\n"
 		"  --size BYTES        buffer size, k/M/G suffixes (preset: quick 16M, default 64M)\n"
-		"  --state LIST        warm (prefaulted by writing) and/or cold (mapped, untouched)\n"
+		"  --state LIST        warm (prefaulted by writing), cold (mapped, untouched),\n"
+		"                      half (first half warm: GUP-fast stops in the middle)\n"
 		"  --samples N         measured samples per case\n"
 		"  --warmup N          unmeasured samples first\n"
 		"  --preset NAME       quick | default | full\n"
@@ -162,15 +163,17 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 			break;
 		case O_STATE:
 			n = split_list(optarg, items, MAX_LIST);
-			if (n < 1 || n > 2)
+			if (n < 1 || n > 3)
 				return bad("bad --state '%s'", optarg);
 			for (int i = 0; i < n; i++) {
 				if (!strcmp(items[i], "warm"))
 					a->states[i] = STATE_WARM;
 				else if (!strcmp(items[i], "cold"))
 					a->states[i] = STATE_COLD;
+				else if (!strcmp(items[i], "half"))
+					a->states[i] = STATE_HALF;
 				else
-					return bad("unknown state '%s' (warm or cold)", items[i]);
+					return bad("unknown state '%s' (warm, cold or half)", items[i]);
 			}
 			a->nr_states = n;
 			break;
@@ -268,7 +271,7 @@ static void apply_preset(struct run_args *a, struct run_opts *o)
 	o->warmup = a->warmup >= 0 ? a->warmup : p->warmup;
 	if (!a->nr_states) {
 		a->nr_states = p->nr_states;
-		memcpy(a->states, p->states, sizeof(a->states));
+		memcpy(a->states, p->states, sizeof(p->states));
 	}
 	if (!a->nr_ops)
 		a->ops[a->nr_ops++] = "pin_fast";
@@ -386,7 +389,7 @@ static void progress(int done, int total, uint64_t t0, const struct case_spec *c
 
 	fprintf(stderr, "\r\033[K[%d/%d] %s/%s/%s%s%s  elapsed %.0fs  eta %.0fs",
 		done + 1, total, cs->driver->name, cs->backing->name,
-		cs->state == STATE_WARM ? "warm" : "cold", cs->op ? "/" : "",
+		state_name(cs->state), cs->op ? "/" : "",
 		cs->op ? cs->op : "", el, eta);
 }
 

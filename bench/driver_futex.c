@@ -112,7 +112,7 @@ static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	memset(r, 0, sizeof(*r));
 	if (!pages)
 		return;
-	if (!(c->cs && c->cs->state == STATE_COLD) && pages < p->min_calls)
+	if (!(c->cs && c->cs->state != STATE_WARM) && pages < p->min_calls)
 		passes = (p->min_calls + pages - 1) / pages;
 	t0 = now_ns();
 	for (uint64_t k = 0; k < passes; k++) {

@@ -36,7 +36,13 @@ bool kver_at_least(const struct kver *kv, int major, int minor);
 #define PIN_FLAG_WRITE		(1u << 0)
 #define PIN_FLAG_LONGTERM	(1u << 1)
 
-enum buf_state { STATE_WARM, STATE_COLD };
+/*
+ * warm: every page prefaulted by writing; cold: mapped, never touched;
+ * half: the first half (in whole pages of the mapping) warm, the rest cold,
+ * so GUP-fast stops in the middle of the range.
+ */
+enum buf_state { STATE_WARM, STATE_COLD, STATE_HALF };
+const char *state_name(enum buf_state s);
 
 struct run_opts {
 	size_t size;			/* bytes per buffer */

@@ -67,7 +67,7 @@ static json_object *case_new(const struct case_spec *cs, const struct run_opts *
 	json_object_object_add(c, "driver", json_object_new_string(cs->driver->name));
 	json_object_object_add(c, "backing", json_object_new_string(cs->backing->name));
 	json_object_object_add(c, "state",
-			       json_object_new_string(cs->state == STATE_WARM ? "warm" : "cold"));
+			       json_object_new_string(state_name(cs->state)));
 	json_object_object_add(c, "op", cs->op ? json_object_new_string(cs->op) : NULL);
 	json_object_object_add(c, "flags", flags_to_json(cs->flags));
 	json_object_object_add(c, "size_bytes", json_object_new_int64(o->size));
@@ -192,13 +192,18 @@ static json_object *pins_to_json(bool ok0, uint64_t a0, uint64_t r0, uint64_t a1
 	return j;
 }
 
-/* Cold means "mapped, never touched": every sample needs a fresh buffer. */
+/* Cold and half-warm buffers do not stay so: every sample needs a fresh one. */
 static int buffer_ready(const struct case_spec *cs, const struct run_opts *o,
 			struct buffer *b, char *why, size_t n)
 {
 	if (buffer_create(cs->backing, b, o->size, o, o->mem_node, why, n))
 		return -1;
-	if (cs->state == STATE_WARM) {
+	if (cs->state == STATE_HALF) {
+		struct buffer first = *b;
+
+		first.len = b->len / 2 / b->page_size * b->page_size;
+		buffer_touch(&first);
+	} else if (cs->state == STATE_WARM) {
 		buffer_touch(b);
 		if (buffer_verify(cs->backing, b, why, n)) {
 			buffer_destroy(cs->backing, b);
@@ -242,6 +247,9 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		goto out_free;
 	}
 	json_object_object_add(c, "backing_actual", json_object_get(b.actual));
+	json_object_object_add(c, "warm_bytes", json_object_new_int64(
+		cs->state == STATE_WARM ? b.len :
+		cs->state == STATE_HALF ? b.len / 2 / b.page_size * b.page_size : 0));
 
 	baseline = counters_baseline_mmap_lock(ctr, 5);
 	counters_reset_totals(ctr);
@@ -252,7 +260,7 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		bool measured = i >= o->warmup;
 		int64_t tp;
 
-		if (i > 0 && cs->state == STATE_COLD) {
+		if (i > 0 && cs->state != STATE_WARM) {
 			buffer_destroy(cs->backing, &b);
 			if (buffer_ready(cs, o, &b, why, sizeof(why))) {
 				set_status(c, "error", errno, why);

@@ -28,6 +28,11 @@ bool kver_at_least(const struct kver *kv, int major, int minor)
 	return kv->major > major || (kv->major == major && kv->minor >= minor);
 }
 
+const char *state_name(enum buf_state s)
+{
+	return s == STATE_WARM ? "warm" : s == STATE_COLD ? "cold" : "half";
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

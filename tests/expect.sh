@@ -59,6 +59,10 @@ check_case() {
 	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected >= 1)" ;;
 	'>0') [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo > 0)}"
 	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected > 0)" ;;
+	rest) local want
+	   want=$(jq -r '1 - .warm_bytes / .size_bytes' <<<"$c")
+	   [ "$fbsrc" = kprobe ] && awk "BEGIN{exit !($frac == $want)}"
+	   ok $? "$what: fallback fraction $frac ($fbsrc, expected $want: from the first cold page on)" ;;
 	all) [ "$fbsrc" = kprobe ] && awk "BEGIN{exit !($frac == 1)}"
 	   ok $? "$what: fallback fraction $frac ($fbsrc, expected 1.0)" ;;
 	esac
