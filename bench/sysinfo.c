@@ -594,7 +594,8 @@ static void accel_detect(void)
 #endif
 	/* The VM test bed knows what it started; trust it over any guess. */
 	if (env && *env) {
-		snprintf(accel, sizeof(accel), "%s", env);
+		/* one vocabulary for every result: QEMU's TCG is "emulated" */
+		snprintf(accel, sizeof(accel), "%s", strcmp(env, "tcg") ? env : "emulated");
 		snprintf(accel_source, sizeof(accel_source), "env");
 		return;
 	}

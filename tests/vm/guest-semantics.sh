@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside a test-bed guest (scripts/vm-run): what the host-side VM tests
+# check. Writes everything into the working folder, which vm-run copies out.
+set -u
+G=$GUPBENCH_TOP/bench/gupbench
+mkdir -p files
+common=(-q --size 4M --samples 3 --warmup 1 --file-dir files --format csv)
+all=anon,shmem,anon-thp,hugetlb,file-shared,file-private,secretmem
+
+$G list --format json >list.json 2>list.err
+echo $? >list.rc
+$G run "${common[@]}" --driver kmod --op pin_fast,pin --flags WRITE,LONGTERM --flags WRITE \
+	--backing $all --state warm,cold,half -o kmod.json >kmod.csv 2>kmod.err
+echo $? >kmod.rc
+$G run "${common[@]}" --driver kmod --op get_fast --flags WRITE --flags none \
+	--backing anon,file-shared --state warm,cold -o kmod-get.json >kmod-get.csv 2>kmod-get.err
+echo $? >kmod-get.rc
+$G run "${common[@]}" --driver iouring,futex --backing $all --state warm,cold \
+	-o user.json >user.csv 2>user.err
+echo $? >user.rc
+
+# The fuzzer, with the pin balance around it (stat_refresh folds per-CPU deltas).
+pins() { echo 1 >/proc/sys/vm/stat_refresh; grep -E '^nr_foll_pin_(acquired|released) ' /proc/vmstat; }
+pins >pins-before.txt
+"$GUPBENCH_TOP/tests/kmod_fuzz" >fuzz.tap 2>fuzz.err
+echo $? >fuzz.rc
+pins >pins-after.txt
+exit 0

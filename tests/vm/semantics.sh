@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+# The helper module and the userspace drivers inside a Debian kernel in QEMU:
+# source after tests/lib.sh with KERNEL=deb-6.1|deb-6.12. Every outcome is
+# checked against tests/expectations.tsv for the guest's kernel version.
+. "$TOP/tests/expect.sh"
+command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
+command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 not installed (scripts/setup.sh)"
+[ -x "$TOP/tests/kmod_fuzz" ] || skip_all "tests/kmod_fuzz not built (make -C tests)"
+fetch_err=$("$TOP/scripts/kernel-fetch" "$KERNEL" 2>&1 >/dev/null) ||
+	skip_all "cannot fetch the $KERNEL kernel packages: $(tail -n 1 <<<"$fetch_err")"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-vm.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+"$TOP/scripts/vm-run" --kernel "$KERNEL" --out "$out" -- tests/vm/guest-semantics.sh \
+	>"$out/vm-run.log" 2>&1
+rc=$?
+
+{
+	[ $rc -eq 0 ]
+	ok $? "vm-run exits 0 (rc $rc: $(grep -m1 'vm-run:' "$out/vm-run.log"))"
+	[ $rc -eq 125 ] && { diag "$(tail -n 5 "$out/vm-run.log")"; }
+	kv=$(jq -r '.kernel.guest_release // ""' "$out/vm.json" 2>/dev/null |
+	     sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+	diag "guest kernel $(jq -r '.kernel.package + "=" + .kernel.package_version' "$out/vm.json" 2>/dev/null), $(jq -r .accel "$out/vm.json" 2>/dev/null)"
+
+	[ "$(jq -r .kmod.state "$out/vm.json" 2>/dev/null)" = loaded ]
+	ok $? "module loads ($(jq -r '.kmod.load_message // ""' "$out/vm.json" 2>/dev/null))"
+	# 4096 = O (out-of-tree), 8192 = E (unsigned): nothing else may be set
+	taint=$(jq -r '.taint.after_kmod_load - .taint.boot' "$out/vm.json" 2>/dev/null)
+	[ "$taint" = 12288 ] || [ "$taint" = 4096 ]
+	ok $? "loading taints with O/E only (taint delta $taint)"
+	[ "$(jq -r .taint.end "$out/vm.json" 2>/dev/null)" = "$(jq -r .taint.after_kmod_load "$out/vm.json" 2>/dev/null)" ]
+	ok $? "no new taint while the tests ran"
+	[ "$(jq -r .kernel_warnings "$out/vm.json" 2>/dev/null)" = 0 ]
+	ok $? "dmesg has no BUG/WARNING/Oops ($(jq -r .first_kernel_warning "$out/vm.json" 2>/dev/null))"
+	[ "$(jq -r .kmod.unload "$out/vm.json" 2>/dev/null)" = ok ]
+	ok $? "rmmod succeeds at the end"
+
+	jq -e '.kmod.loaded and .kmod.fallback_probe.available' "$out/list.json" >/dev/null 2>&1
+	ok $? "gupbench list sees the module and its armed probe ($(jq -c '[.kmod.fallback_probe.probes[]? | .symbol]' "$out/list.json" 2>/dev/null))"
+
+	for run in kmod kmod-get user; do
+		[ "$(cat "$out/$run.rc" 2>/dev/null)" = 0 ]
+		ok $? "gupbench run ($run) exits 0: $(head -c 200 "$out/$run.err" 2>/dev/null | grep -v wrote)"
+		n=$(jq '.cases | length' "$out/$run.json" 2>/dev/null || echo 0)
+		for ((i = 0; i < n; i++)); do check_case "$out/$run.json" $i "$kv"; done
+	done
+
+	# The slow path on purpose (pin) must agree with pin_fast on every outcome.
+	disagree=$(jq -r '[.cases[] | select(.op == "pin_fast" or .op == "pin")]
+		| group_by([.backing, .state, (.flags | join(","))])
+		| map(select((map(.status + (.errno // "")) | unique | length) > 1)
+		      | "\(.[0].backing)/\(.[0].state)/\(.[0].flags | join(","))")
+		| join(" ")' "$out/kmod.json" 2>/dev/null)
+	[ -f "$out/kmod.json" ] && [ -z "$disagree" ]
+	ok $? "pin agrees with pin_fast on every outcome${disagree:+ (differ: $disagree)}"
+	jq -e '.cases[] | select(.backing == "file-shared") | .backing_actual.fs == "ext4"' \
+		"$out/kmod.json" >/dev/null 2>&1
+	ok $? "file-shared cases ran on ext4"
+	jq -e '.system.accelerator == "emulated" or .system.accelerator == "kvm"' \
+		"$out/kmod.json" >/dev/null 2>&1 &&
+	jq -e '.system.kernel.package | test("^linux-image-")' \
+		"$out/kmod.json" >/dev/null 2>&1
+	ok $? "results record the accelerator and the kernel package"
+
+	[ "$(cat "$out/fuzz.rc" 2>/dev/null)" = 0 ]
+	ok $? "fuzz: $(grep -cE '^ok' "$out/fuzz.tap" 2>/dev/null) ok, $(grep -cE '^not ok' "$out/fuzz.tap" 2>/dev/null) not ok"
+	grep '^not ok' "$out/fuzz.tap" 2>/dev/null | sed 's/^/# fuzz: /'
+	total=$(grep -oE '[0-9]+ requests sent' "$out/fuzz.tap" 2>/dev/null | awk '{print $1 + 0}')
+	total=${total:-0}
+	[ "$total" -ge 10000 ]
+	ok $? "fuzz sent at least 10000 requests ($total counted in its report)"
+	acq() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
+	a0=$(acq nr_foll_pin_acquired "$out/pins-before.txt"); r0=$(acq nr_foll_pin_released "$out/pins-before.txt")
+	a1=$(acq nr_foll_pin_acquired "$out/pins-after.txt"); r1=$(acq nr_foll_pin_released "$out/pins-after.txt")
+	[ -n "$a1" ] && [ $((a1 - a0)) -eq $((r1 - r0)) ] && [ "$a1" -eq "$r1" ]
+	ok $? "pins balance after the fuzzer (acquired +$((a1 - a0)), released +$((r1 - r0)); totals $a1/$r1)"
+} >"$out/tap"
+plan "$(grep -cE '^(not )?ok ' "$out/tap")"
+cat "$out/tap"
+if grep -q '^not ok' "$out/tap" && [ -n "${GUPBENCH_KEEP:-}" ]; then
+	cp -r "$out" "$GUPBENCH_KEEP" && diag "guest output kept in $GUPBENCH_KEEP"
+fi
+! grep -q '^not ok' "$out/tap"
