@@ -17,6 +17,7 @@ static void usage(FILE *f)
 		"  list [--format table|json]   what this machine supports, and why not\n"
 		"  run [options] [-o FILE.json] run a matrix of cases (gupbench run --help)\n"
 		"  show [--format F] FILE.json  print a result file\n"
+		"  overhead [ITERATIONS]        the module's own timing cost (1-page pin_fast)\n"
 		"  version                      print the version\n");
 }
 
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "overhead"))
+		return cmd_overhead(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

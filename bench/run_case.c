@@ -132,6 +132,7 @@ static void series_add(struct series *s, const struct op_result *r)
 struct fallback {
 	uint64_t calls;		/* kernel GUP calls made */
 	uint64_t pages;		/* pages they asked for */
+	uint64_t pages_done;	/* pages they pinned (or got) */
 	int64_t tp_calls;	/* slow-path entries seen by the tracepoint */
 	bool tp_ok;
 	uint64_t kp_calls, kp_pages;	/* counted by the driver (kmod probe) */
@@ -291,6 +292,7 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 			series_add(&unpin, &ru);
 		fb.calls += rp.calls;
 		fb.pages += rp.pages;
+		fb.pages_done += rp.pages_done;
 		if (tp < 0 || baseline < 0)
 			fb.tp_ok = false;
 		else
@@ -323,6 +325,10 @@ out_teardown_nobuf:
 			set_status(c, "ok", 0, NULL);
 	}
 	json_object_object_add(c, "errors", json_object_new_int(errors));
+	json_object_object_add(c, "pages_requested_per_op",
+			       json_object_new_double(pin.n ? (double)fb.pages / pin.n : 0));
+	json_object_object_add(c, "pages_done_per_op",
+			       json_object_new_double(pin.n ? (double)fb.pages_done / pin.n : 0));
 	json_object_object_add(c, "pin", series_to_json(&pin));
 	json_object_object_add(c, "unpin", cs->driver->unpin && unpin.n ?
 			       series_to_json(&unpin) : NULL);

@@ -47,6 +47,12 @@ check_case() {
 	fi
 	set -- $exp
 	[ "$status" = "$1" ]; ok $? "$what: status $status (expected $1)"
+	if [ "$1" = ok ]; then
+		local req done
+		req=$(jq -r .pages_requested_per_op <<<"$c"); done=$(jq -r .pages_done_per_op <<<"$c")
+		[ "$req" = "$done" ] && [ "$req" != 0 ]
+		ok $? "$what: every page pinned ($done of $req per op)"
+	fi
 	if [ "$2" != - ]; then [ "$err" = "$2" ]; ok $? "$what: errno $err (expected $2)"; fi
 	fbsrc=$(jq -r .fallback.source <<<"$c")
 	cpo=$(jq -r '.fallback.calls_per_op // "null"' <<<"$c")
