@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# make         build bench/gupbench (and kmod/gupbench.ko where kernel headers exist)
+# make         build bench/gupbench; make module: kmod/gupbench.ko (KDIR=... for other headers)
 # make bench   set up what is missing, build, run the default preset, keep the result
 # make test    unit, host and VM tests under prove (TAP)
 LIBPERF ?= $(CURDIR)/build/libperf
@@ -14,7 +14,7 @@ $(LIBPERF)/lib/libperf.a:
 	@scripts/build-libperf.sh
 
 module:
-	@$(MAKE) --no-print-directory -C kmod
+	@$(MAKE) --no-print-directory -C kmod $(if $(KDIR),KDIR=$(KDIR))
 
 bench:
 	@scripts/bench.sh
@@ -26,6 +26,8 @@ test: gupbench
 clean:
 	@$(MAKE) --no-print-directory -C bench clean
 	@$(MAKE) --no-print-directory -C tests clean
-	@[ ! -f kmod/Makefile ] || $(MAKE) --no-print-directory -C kmod clean
+	@$(MAKE) --no-print-directory -C kmod clean 2>/dev/null || \
+		rm -rf kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/modules.order \
+		kmod/Module.symvers kmod/.module-common.o
 
 .PHONY: all gupbench module bench test clean
