@@ -19,7 +19,9 @@ module:
 bench:
 	@scripts/bench.sh
 
-test: gupbench
+test:
+	@if [ "$$(id -u)" -eq 0 ]; then scripts/setup.sh; else echo "test: not root: not installing packages; tests that need root skip" >&2; fi
+	@$(MAKE) --no-print-directory gupbench
 	@$(MAKE) --no-print-directory -C tests
 	@prove --exec '' $(PROVE_FLAGS) tests/unit/*.t tests/host/*.t $(if $(NO_VM),,$$(ls tests/vm/*.t 2>/dev/null))
 

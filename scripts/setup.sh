@@ -13,7 +13,8 @@ case $what in all|--build) ;; *) echo "usage: scripts/setup.sh [--build]" >&2; e
 deb_build="gcc make pkg-config libc6-dev libjson-c-dev libhwloc-dev libnuma-dev xz-utils git"
 deb_libperf="linux-source-6.1"
 deb_test="perl jq gnuplot-nox hwloc numactl"
-deb_vm="qemu-system-x86 busybox-static cpio kmod pahole e2fsprogs dpkg-dev"
+# the unpacked linux-kbuild tools link libelf, libssl and zlib; Debian kernels are built with gcc-12
+deb_vm="qemu-system-x86 busybox-static cpio kmod pahole e2fsprogs dpkg-dev gcc-12 libelf1 libssl3 zlib1g"
 rpm_build="gcc make pkgconf-pkg-config glibc-devel glibc-static json-c-devel hwloc-devel numactl-devel xz git"
 rpm_test="perl-Test-Harness jq gnuplot hwloc numactl"
 rpm_vm="qemu-system-x86 busybox cpio kmod dwarves e2fsprogs"
@@ -34,6 +35,11 @@ if command -v apt-get >/dev/null; then
 		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
 	else
 		echo "setup: all packages present"
+	fi
+	# scripts/kernel-fetch resolves kernel packages from the package lists
+	if [ "$what" = all ] && ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+		echo "setup: no package lists: apt-get update"
+		$sudo apt-get update -q
 	fi
 elif command -v dnf >/dev/null; then
 	pkgs="$rpm_build"
