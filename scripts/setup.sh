@@ -31,15 +31,22 @@ if command -v apt-get >/dev/null; then
 	done
 	if [ -n "$missing" ]; then
 		echo "setup: installing:$missing"
-		$sudo apt-get update -q
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+		log=$(mktemp)
+		# apt's and dpkg's chatter goes to a log, shown only if something fails
+		if ! { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			$sudo apt-get install -y -q --no-install-recommends $missing; } >"$log" 2>&1; then
+			tail -n 30 "$log" >&2
+			echo "setup: apt-get failed (full log: $log)" >&2
+			exit 1
+		fi
+		rm -f "$log"
 	else
 		echo "setup: all packages present"
 	fi
 	# scripts/kernel-fetch resolves kernel packages from the package lists
-	if [ "$what" = all ] && ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+	if [ "$what" = all ] && ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
 		echo "setup: no package lists: apt-get update"
-		$sudo apt-get update -q
+		$sudo apt-get update -qq
 	fi
 elif command -v dnf >/dev/null; then
 	pkgs="$rpm_build"
