@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
@@ -370,9 +371,20 @@ static long gupbench_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 	}
 }
 
+/*
+ * The node is 0600 root, but a udev rule or a chmod can widen that; pinning
+ * arbitrary amounts of memory on request stays an administrator's tool.
+ */
+static int gupbench_open(struct inode *inode, struct file *file)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return nonseekable_open(inode, file);
+}
+
 static const struct file_operations gupbench_fops = {
 	.owner		= THIS_MODULE,
-	.open		= nonseekable_open,
+	.open		= gupbench_open,
 	.unlocked_ioctl	= gupbench_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };

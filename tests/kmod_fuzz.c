@@ -43,12 +43,14 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include "gupbench_ioctl.h"
 #include "tap.h"
 
-#define NR_TESTS	21
+#define NR_TESTS	22
 #define RW_PAGES	64
 #define SB_ENTRIES	512	/* sample buffer entries, followed by a guard page */
 #define MAX_NOTES	12	/* diagnostics per test */
@@ -1281,6 +1283,40 @@ static void usage(void)
 	exit(2);
 }
 
+/*
+ * Without root: the 0600 node refuses the open (EACCES), and a node made
+ * 0666 (as a udev rule might) is still refused by the module (EPERM).
+ */
+static void test_unprivileged(void)
+{
+	const char *wide = "gupbench-fuzz-node";
+	int status = -1;
+	struct stat st;
+	pid_t pid;
+
+	if (stat(dev, &st) || (unlink(wide) < 0 && errno != ENOENT) ||
+	    mknod(wide, S_IFCHR | 0666, st.st_rdev) || chmod(wide, 0666)) {
+		tap_ok(0, "unprivileged opens: cannot make a 0666 node: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int a, b;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		a = open(dev, O_RDWR) < 0 ? errno : 0;
+		b = open(wide, O_RDWR) < 0 ? errno : 0;
+		_exit((a == EACCES ? 0 : 1) | (b == EPERM ? 0 : 2));
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	unlink(wide);
+	tap_ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "unprivileged: the 0600 node refuses (EACCES), a 0666 one too (EPERM) [%d]",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
@@ -1344,6 +1380,7 @@ int main(int argc, char **argv)
 	test_alarm(true);
 	test_kill(SIGKILL);
 	test_kill(SIGINT);
+	test_unprivileged();
 
 	/* the module still works after all that */
 	{
