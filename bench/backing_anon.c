@@ -161,19 +161,7 @@ static int anon_thp_create(struct buffer *b, size_t len, const struct run_opts *
 
 static int anon_thp_verify(struct buffer *b, char *why, size_t n)
 {
-	long long thp = buffer_thp_bytes(b, "AnonHugePages");
-	long long want = b->len / b->page_size * b->page_size;
-
-	if (thp < 0) {
-		set_reason(why, n, "cannot read /proc/self/smaps");
-		return -1;
-	}
-	if (thp < want) {
-		set_reason(why, n, "only %lld of %lld bytes are PMD-mapped THP (AnonHugePages): no free huge pages or compaction failed",
-			   thp, want);
-		return -1;
-	}
-	return 0;
+	return buffer_verify_thp(b, "AnonHugePages", why, n);
 }
 
 static void anon_destroy(struct buffer *b)

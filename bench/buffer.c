@@ -261,6 +261,23 @@ size_t thp_pmd_size(void)
 	return v;
 }
 
+int buffer_verify_thp(struct buffer *b, const char *field, char *why, size_t n)
+{
+	long long thp = buffer_thp_bytes(b, field);
+	long long want = b->len / b->page_size * b->page_size;
+
+	if (thp < 0) {
+		set_reason(why, n, "cannot read /proc/self/smaps");
+		return -1;
+	}
+	if (thp < want) {
+		set_reason(why, n, "only %lld of %lld bytes are PMD-mapped THP (%s): no free huge pages or compaction failed",
+			   thp, want, field);
+		return -1;
+	}
+	return 0;
+}
+
 long long buffer_thp_bytes(struct buffer *b, const char *field)
 {
 	long long got = smaps_bytes(b->addr, b->len, field);
