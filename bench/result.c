@@ -543,9 +543,6 @@ static void print_header(FILE *f, json_object *root)
 	if (pkg)
 		fprintf(f, " (%s)", pkg);
 	fprintf(f, "  accel %s", jstr(sys, "accelerator") ?: "?");
-	/* icount timings measure path length, not latency: say so up front. */
-	if (icount)
-		fprintf(f, " (icount %s)", icount);
 	fprintf(f, "  cpu %s", jstr(cpu, "model") ?: "?");
 	if (jnum_at(cpu, "cpus", &v)) {
 		fprintf(f, ", %.0f CPUs", v);
@@ -553,6 +550,11 @@ static void print_header(FILE *f, json_object *root)
 			fprintf(f, ", %.0f nodes", v);
 	}
 	fprintf(f, "\n");
+	/* Say up front what emulated timings are worth, before anyone quotes them. */
+	if (icount && !strcmp(icount, "1"))
+		fprintf(f, "timings: QEMU -icount, 1 ns = 1 instruction: code-path length, not latency\n");
+	else if (!strcmp(jstr(sys, "accelerator") ?: "", "emulated"))
+		fprintf(f, "timings: emulated CPU (QEMU TCG): for function, not for speed\n");
 
 	fprintf(f, "gupbench %s (%s)", jstr(tool, "version") ?: "?", jstr(tool, "git") ?: "?");
 	if (jstr(jget(root, "parameters"), "preset"))
