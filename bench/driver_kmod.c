@@ -11,6 +11,7 @@
  * times and unpin() only reports the stashed unpin time.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,34 @@ struct kmod_priv {
 	uint32_t page_size;
 	/* what the last pin() released, reported by unpin() */
 	uint64_t unpin_ns, unpin_calls, unpin_pages, clock_ns;
+	/* per-call samples of one op, and their times for op_result.call_ns */
+	struct gupbench_sample *samples;
+	double *call_ns;
+	uint64_t samples_cap;
 };
+
+static void kmod_free(struct kmod_priv *p)
+{
+	free(p->samples);
+	free(p->call_ns);
+	free(p);
+}
+
+/* Pages per call the module is asked for: 0 (whole buffer) and caps resolved. */
+static uint64_t kmod_per_call(const struct kmod_priv *p, uint64_t pages, uint64_t per_call)
+{
+	if (!per_call || per_call > pages)
+		per_call = pages;
+	if (per_call > p->max_per_call)
+		per_call = p->max_per_call;
+	return per_call;
+}
+
+static uint64_t kmod_calls_per_op(const struct kmod_priv *p, uint64_t pages, uint64_t per_call)
+{
+	per_call = kmod_per_call(p, pages, per_call);
+	return per_call ? (pages + per_call - 1) / per_call : 0;
+}
 
 /* total - calls * clock, never below zero */
 static uint64_t sub_clock(uint64_t total, uint64_t calls, uint64_t clock)
@@ -170,6 +198,16 @@ static int kmod_setup(struct driver_ctx *c, struct buffer *b, char *why, size_t 
 		   (c->cs->flags & PIN_FLAG_LONGTERM ? GUPBENCH_F_LONGTERM : 0);
 	p->max_per_call = info.max_pages_per_call;
 	p->page_size = info.page_size;
+	/* one sample per call of an op; allocated here, outside every timed region */
+	p->samples_cap = kmod_calls_per_op(p, b->len / p->page_size, c->cs->nr_pages);
+	p->samples = calloc(p->samples_cap, sizeof(*p->samples));
+	p->call_ns = calloc(p->samples_cap, sizeof(*p->call_ns));
+	if (!p->samples || !p->call_ns) {
+		set_reason(why, n, "out of memory for %" PRIu64 " per-call samples", p->samples_cap);
+		close(p->fd);
+		kmod_free(p);
+		return -1;
+	}
 	c->priv = p;
 	return 0;
 }
@@ -185,10 +223,7 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 	p->unpin_ns = p->unpin_calls = p->unpin_pages = 0;
 	if (!pages)
 		return;
-	if (!per_call || per_call > pages)
-		per_call = pages;
-	if (per_call > p->max_per_call)
-		per_call = p->max_per_call;
+	per_call = kmod_per_call(p, pages, per_call);
 
 	memset(&req, 0, sizeof(req));
 	req.version = GUPBENCH_UAPI_VERSION;
@@ -198,6 +233,8 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 	req.length = b->len;
 	req.pages_per_call = per_call;
 	req.iterations = 1;
+	req.samples = (uintptr_t)p->samples;
+	req.samples_cap = p->samples_cap;
 
 	ret = ioctl(p->fd, GUPBENCH_IOC_RUN, &req);
 	if (ret < 0 && errno != EINTR && errno != EFAULT) {
@@ -217,6 +254,11 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 	 */
 	r->clock_ns = req.res.clock_ns;
 	r->clock_subtracted = true;
+	for (uint64_t i = 0; i < req.res.samples_written && i < p->samples_cap; i++)
+		p->call_ns[i] = sub_clock(p->samples[i].pin_ns, 1, req.res.clock_ns);
+	r->call_ns = p->call_ns;
+	r->nr_call_ns = req.res.samples_written < p->samples_cap ?
+			req.res.samples_written : p->samples_cap;
 	r->ns = sub_clock(req.res.pin_ns, req.res.calls, req.res.clock_ns);
 	r->calls = req.res.calls;
 	r->pages = req.res.pages_requested;
@@ -258,7 +300,7 @@ static void kmod_teardown(struct driver_ctx *c)
 	if (!p)
 		return;
 	close(p->fd);
-	free(p);
+	kmod_free(p);
 	c->priv = NULL;
 }
 

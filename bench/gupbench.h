@@ -109,6 +109,13 @@ struct op_result {
 	 */
 	uint64_t clock_ns;
 	bool clock_subtracted;
+	/*
+	 * Time of each kernel call of this op (clock subtracted), when the
+	 * driver sees single calls (kmod); owned by the driver, valid until
+	 * its next pin.
+	 */
+	const double *call_ns;
+	uint64_t nr_call_ns;
 	/* Filled by drivers that can count fallbacks themselves (kmod). */
 	bool has_fallback;
 	uint64_t fallback_calls;

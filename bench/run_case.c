@@ -128,6 +128,23 @@ static void series_add(struct series *s, const struct op_result *r)
 	s->n++;
 }
 
+/* Keep every single-call time of the measured samples (kmod: one per GUP call). */
+static int append_calls(double **v, size_t *n, size_t *cap, const struct op_result *r)
+{
+	if (*n + r->nr_call_ns > *cap) {
+		size_t want = (*n + r->nr_call_ns) * 2;
+		double *nv = realloc(*v, want * sizeof(**v));
+
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = want;
+	}
+	memcpy(*v + *n, r->call_ns, r->nr_call_ns * sizeof(**v));
+	*n += r->nr_call_ns;
+	return 0;
+}
+
 /* Fallback totals over the measured samples. */
 struct fallback {
 	uint64_t calls;		/* kernel GUP calls made */
@@ -221,6 +238,8 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 	struct series pin = { 0 }, unpin = { 0 };
 	uint64_t clock_ns = 0;
 	bool clock_subtracted = false;
+	double *calls = NULL;		/* single-call times, when the driver has them */
+	size_t nr_calls = 0, calls_cap = 0;
 	struct driver_ctx dc = { .cs = cs, .o = o };
 	struct fallback fb = { .tp_ok = true, .kp_ok = true };
 	json_object *c = case_new(cs, o);
@@ -285,6 +304,8 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		if (!measured)
 			continue;
 		series_add(&pin, &rp);
+		if (rp.nr_call_ns && append_calls(&calls, &nr_calls, &calls_cap, &rp))
+			set_status(c, "error", ENOMEM, "out of memory for per-call samples");
 		clock_ns = rp.clock_ns;
 		clock_subtracted = rp.clock_subtracted;
 		/* A failed pin holds nothing: there is no unpin to time. */
@@ -330,6 +351,14 @@ out_teardown_nobuf:
 	json_object_object_add(c, "pages_done_per_op",
 			       json_object_new_double(pin.n ? (double)fb.pages_done / pin.n : 0));
 	json_object_object_add(c, "pin", series_to_json(&pin));
+	if (nr_calls) {
+		struct summary sum;
+
+		summarize(calls, nr_calls, &sum);
+		json_object_object_add(json_object_object_get(c, "pin"), "single_call_ns",
+				       summary_to_json(&sum));
+	}
+	free(calls);
 	json_object_object_add(c, "unpin", cs->driver->unpin && unpin.n ?
 			       series_to_json(&unpin) : NULL);
 	json_object_object_add(c, "fallback", fallback_to_json(&fb, ctr));
