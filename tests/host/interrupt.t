@@ -16,9 +16,10 @@ settings() {
 }
 before=$(settings)
 
-# run_and_signal SIG EXPECTED_RC
+# run_and_signal SIG EXPECTED_RC [twice]: twice = a second signal right after the first,
+# which leaves at once: settings restored, the file as last written (still valid)
 run_and_signal() {
-	local sig=$1 want=$2 r=$tmp/r-$1.json rc i
+	local sig=$1 want=$2 twice=${3:-} r=$tmp/r-$1$3.json rc i
 	rm -f "$r"
 	"$GUPBENCH" run -q --driver iouring,futex --backing hugetlb,shmem-thp,anon \
 		--state warm,cold --size 32M --samples 2000 --warmup 0 --file-dir "$tmp" \
@@ -30,16 +31,23 @@ run_and_signal() {
 		sleep 0.1
 	done
 	kill -"$sig" $pid
+	[ -n "$twice" ] && kill -"$sig" $pid
 	wait $pid
 	rc=$?
-	[ $rc -eq "$want" ]; ok $? "SIG$sig: exit $rc (expected $want)"
-	jq -e '.interrupted == true and (.cases | length) >= 1' "$r" >/dev/null
-	ok $? "SIG$sig: result valid, interrupted, $(jq '.cases | length' "$r") case(s) kept"
+	[ $rc -eq "$want" ]; ok $? "SIG$sig${twice:+ $twice}: exit $rc (expected $want)"
+	if [ -n "$twice" ]; then
+		jq -e '(.cases | length) >= 1' "$r" >/dev/null
+		ok $? "SIG$sig${twice:+ $twice}: result file still valid, $(jq '.cases | length' "$r") case(s)"
+	else
+		jq -e '.interrupted == true and (.cases | length) >= 1' "$r" >/dev/null
+		ok $? "SIG$sig: result valid, interrupted, $(jq '.cases | length' "$r") case(s) kept"
+	fi
 	[ "$(settings)" = "$before" ]
-	ok $? "SIG$sig: THP modes, nr_hugepages and tracefs mount restored"
+	ok $? "SIG$sig${twice:+ $twice}: THP modes, nr_hugepages and tracefs mount restored"
 }
 
-plan 6
+plan 9
 run_and_signal INT 130
 run_and_signal TERM 143
+run_and_signal INT 130 twice
 done_testing
