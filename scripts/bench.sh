@@ -4,7 +4,8 @@
 # driver and backing this machine supports, keep the result under results/.
 # With root and headers for the running kernel, the helper module is built,
 # loaded for the run and unloaded after (a module already loaded is left alone).
-# Extra arguments go to gupbench run (GUPBENCH_ARGS="--preset quick" make bench).
+# Extra arguments go to gupbench run (GUPBENCH_ARGS="--preset quick" make bench);
+# GUPBENCH_RESULTS=DIR writes under DIR instead of results/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -40,7 +41,7 @@ else
 fi
 
 host=$(hostname -s 2>/dev/null || hostname)
-dir=results/$host/$(uname -r)
+dir=${GUPBENCH_RESULTS:-results}/$host/$(uname -r)
 mkdir -p "$dir"
 out=$dir/$(date -u +%Y%m%dT%H%M%SZ).json
 # A file-backed backing needs a writeback filesystem: the checkout's is the best guess.

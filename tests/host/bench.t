@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench end to end (a small matrix): the result lands under
+# <results>/<host>/<kernel-release>/, is valid, and the table names it.
+. "$(dirname "$0")/../lib.sh"
+command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+plan 4
+GUPBENCH_RESULTS=$tmp GUPBENCH_ARGS="--preset quick --driver futex --backing anon,shmem" \
+	make -s -C "$TOP" bench >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ]; ok $? "make bench exits 0 (rc $rc: $(tail -n 1 "$tmp/err"))"
+f=$(ls "$tmp/$(hostname -s 2>/dev/null || hostname)/$(uname -r)"/*.json 2>/dev/null | head -n 1)
+[ -n "$f" ]; ok $? "result written as <host>/<kernel-release>/<timestamp>.json (${f#$tmp/})"
+jq -e '.schema == "gupbench-result/1" and (.cases | length) == 2 and .interrupted == false' \
+	"$f" >/dev/null 2>&1
+ok $? "result is complete: 2 cases, not interrupted"
+grep -q "futex  *anon" "$tmp/out" && grep -q "bench: result in .*$(basename "${f:-none}")" "$tmp/out"
+ok $? "the table and the file name are printed"
+done_testing
