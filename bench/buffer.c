@@ -234,23 +234,6 @@ long long smaps_bytes(const void *addr, size_t len, const char *field)
 	return sum;
 }
 
-int read_mode(const char *path, char *buf, size_t n)
-{
-	char raw[256], *l, *r;
-
-	if (read_file_str(path, raw, sizeof(raw)))
-		return -1;
-	l = strchr(raw, '[');
-	r = l ? strchr(l, ']') : NULL;
-	if (l && r) {
-		*r = '\0';
-		snprintf(buf, n, "%s", l + 1);
-	} else {
-		snprintf(buf, n, "%s", raw);
-	}
-	return 0;
-}
-
 size_t thp_pmd_size(void)
 {
 	long v;

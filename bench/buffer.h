@@ -40,8 +40,6 @@ void buffer_unmap(struct buffer *b);
  * overlap [addr, addr + len), or -1. A VMA merged with a neighbour counts whole.
  */
 long long smaps_bytes(const void *addr, size_t len, const char *field);
-/* The selected word of a THP mode file ("always [madvise] never" -> "madvise"). */
-int read_mode(const char *path, char *buf, size_t n);
 /* PMD size from /sys/kernel/mm/transparent_hugepage/hpage_pmd_size; 0 without THP. */
 size_t thp_pmd_size(void);
 /* An smaps field in bytes, clamped to the buffer, recorded as "thp_bytes"; -1 if unreadable. */

@@ -283,7 +283,7 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		if (i > 0 && cs->state != STATE_WARM) {
 			buffer_destroy(cs->backing, &b);
 			if (buffer_ready(cs, o, &b, why, sizeof(why))) {
-				set_status(c, "error", errno, why);
+				set_status(c, "error", 0, why);
 				goto out_teardown_nobuf;
 			}
 		}

@@ -21,17 +21,6 @@ struct saved_setting {
 static struct saved_setting saved[MAX_SETTINGS];
 static volatile int nr_saved;
 
-/* THP mode files read "always [madvise] never": keep only the bracketed word. */
-static void selected_word(char *v)
-{
-	char *l = strchr(v, '['), *r = l ? strchr(l, ']') : NULL;
-
-	if (l && r) {
-		memmove(v, l + 1, r - l - 1);
-		v[r - l - 1] = '\0';
-	}
-}
-
 int setting_write(const char *path, const char *value)
 {
 	int i;
@@ -42,9 +31,9 @@ int setting_write(const char *path, const char *value)
 	if (i == nr_saved) {
 		if (i == MAX_SETTINGS || strlen(path) >= sizeof(saved[i].path))
 			return -1;
-		if (read_file_str(path, saved[i].value, sizeof(saved[i].value)))
+		/* THP mode files read "always [madvise] never": keep the choice */
+		if (read_mode(path, saved[i].value, sizeof(saved[i].value)))
 			return -1;
-		selected_word(saved[i].value);
 		strcpy(saved[i].path, path);
 		nr_saved = i + 1;
 	}

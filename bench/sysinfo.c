@@ -80,18 +80,6 @@ static char *trim(char *s)
 	return s;
 }
 
-/* "always [madvise] never" -> "madvise" (sysfs marks the active choice). */
-static int selected_word(const char *line, char open, char close, char *out, size_t n)
-{
-	const char *a = strchr(line, open), *b;
-
-	if (!a || !(b = strchr(a + 1, close)) || (size_t)(b - a - 1) >= n)
-		return -1;
-	memcpy(out, a + 1, b - a - 1);
-	out[b - a - 1] = '\0';
-	return 0;
-}
-
 /* Adds key (selected word) and key_line (the whole line) from a sysfs choice file. */
 static void add_choice(json_object *o, const char *key, const char *path)
 {

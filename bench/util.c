@@ -108,6 +108,28 @@ int read_file_str(const char *path, char *buf, size_t n)
 	return 0;
 }
 
+int selected_word(const char *line, char open, char close, char *out, size_t n)
+{
+	const char *a = strchr(line, open), *b;
+
+	if (!a || !(b = strchr(a + 1, close)) || (size_t)(b - a - 1) >= n)
+		return -1;
+	memcpy(out, a + 1, b - a - 1);
+	out[b - a - 1] = '\0';
+	return 0;
+}
+
+int read_mode(const char *path, char *buf, size_t n)
+{
+	char raw[256];
+
+	if (read_file_str(path, raw, sizeof(raw)))
+		return -1;
+	if (selected_word(raw, '[', ']', buf, n))
+		snprintf(buf, n, "%s", raw);
+	return 0;
+}
+
 int read_file_long(const char *path, long *out)
 {
 	char buf[64], *end;
