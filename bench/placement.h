@@ -8,9 +8,16 @@
 
 /* Bind the calling thread to logical CPU cpu (hwloc PU os index). 0 or -1 with why. */
 int placement_bind_cpu(int cpu, char *why, size_t n);
-/* mbind(MPOL_BIND) the range to node before it is touched. 0 or -1 with why. */
+/*
+ * mbind(MPOL_BIND) the range to node before it is touched. 0 or -1 with why.
+ * With addr NULL and len 0 it only checks that node exists and may be used.
+ */
 int placement_bind_mem(void *addr, size_t len, int node, char *why, size_t n);
-/* {"<node>": pages, ...} of the range's base pages (move_pages), or NULL. */
+/*
+ * Where the range's base pages sit (move_pages), or NULL:
+ * {"nodes": {"<node>": pages}, "not_present", "errors", "sampled", "total"};
+ * large ranges are sampled evenly.
+ */
 json_object *placement_page_nodes(void *addr, size_t len, size_t page_size);
 /* Number of NUMA nodes / CPUs that could be used. */
 int placement_nr_nodes(void);
