@@ -15,29 +15,46 @@
 
 #define FILL_CHUNK (1u << 20)
 
-/* Filesystems by statfs magic; writeback: pages go to storage (the long-term pin rule's case). */
+/*
+ * Filesystems by statfs magic.  dirty_tracking: a shared writable mapping of
+ * its files needs dirty tracking (vma_needs_dirty_tracking(): page_mkwrite
+ * or pfn_mkwrite in its vm_ops, or a mapping that can write back), which is
+ * what 6.5+ refuses FOLL_WRITE|FOLL_LONGTERM pins of.  ramfs writes nothing
+ * back but its generic_file_vm_ops have page_mkwrite, so it is refused too;
+ * tmpfs is shmem and hugetlbfs is hugetlb, both allowed.  shmem: its folios
+ * are shmem folios, which GUP-fast treats as such.  writeback: pages go to
+ * storage (informational).
+ */
 static const struct {
 	unsigned long magic;
 	const char *name;
-	bool writeback;
+	bool dirty_tracking, shmem, writeback;
 } fs_types[] = {
-	{ EXT4_SUPER_MAGIC, "ext4", true },	/* ext2 and ext3 share the magic */
-	{ XFS_SUPER_MAGIC, "xfs", true },
-	{ BTRFS_SUPER_MAGIC, "btrfs", true },
-	{ F2FS_SUPER_MAGIC, "f2fs", true },
-	{ 0xca451a4e, "bcachefs", true },
-	{ 0x2fc12fc1, "zfs", true },
-	{ OVERLAYFS_SUPER_MAGIC, "overlay", true },	/* the upper layer decides; usually a disk */
-	{ NFS_SUPER_MAGIC, "nfs", true },
-	{ FUSE_SUPER_MAGIC, "fuse", true },
-	{ V9FS_MAGIC, "9p", true },
-	{ CIFS_SUPER_MAGIC, "cifs", true },
-	{ SMB2_SUPER_MAGIC, "smb2", true },
-	{ MSDOS_SUPER_MAGIC, "vfat", true },
-	{ EXFAT_SUPER_MAGIC, "exfat", true },
-	{ TMPFS_MAGIC, "tmpfs", false },
-	{ RAMFS_MAGIC, "ramfs", false },
-	{ HUGETLBFS_MAGIC, "hugetlbfs", false },
+	{ EXT4_SUPER_MAGIC, "ext4", true, false, true },	/* ext2 and ext3 share the magic */
+	{ XFS_SUPER_MAGIC, "xfs", true, false, true },
+	{ BTRFS_SUPER_MAGIC, "btrfs", true, false, true },
+	{ F2FS_SUPER_MAGIC, "f2fs", true, false, true },
+	{ 0xca451a4e, "bcachefs", true, false, true },
+	{ 0x2fc12fc1, "zfs", true, false, true },
+	/* the upper layer decides; usually a disk */
+	{ OVERLAYFS_SUPER_MAGIC, "overlay", true, false, true },
+	{ NFS_SUPER_MAGIC, "nfs", true, false, true },
+	{ FUSE_SUPER_MAGIC, "fuse", true, false, true },
+	{ V9FS_MAGIC, "9p", true, false, true },
+	{ CIFS_SUPER_MAGIC, "cifs", true, false, true },
+	{ SMB2_SUPER_MAGIC, "smb2", true, false, true },
+	{ MSDOS_SUPER_MAGIC, "vfat", true, false, true },
+	{ EXFAT_SUPER_MAGIC, "exfat", true, false, true },
+	{ TMPFS_MAGIC, "tmpfs", false, true, false },
+	{ RAMFS_MAGIC, "ramfs", true, false, false },
+	{ HUGETLBFS_MAGIC, "hugetlbfs", false, false, false },
+};
+
+/* What the kernel keys the long-term pin rule on, for the filesystem of a folder. */
+struct fs_props {
+	char name[32];
+	bool dirty_tracking, shmem, writeback;
+	unsigned long long avail;
 };
 
 static const char *file_dir(const struct run_opts *o)
@@ -45,21 +62,25 @@ static const char *file_dir(const struct run_opts *o)
 	return o && o->file_dir ? o->file_dir : ".";
 }
 
-/* Name of the filesystem dir is on, and whether it writes back to storage. */
-static int dir_fs(const char *dir, char *name, size_t nn, bool *writeback,
-		  unsigned long long *avail)
+/* Unknown filesystems are taken to need dirty tracking, as most disk filesystems do. */
+static int dir_fs(const char *dir, struct fs_props *fp)
 {
 	struct statfs sf;
 
 	if (statfs(dir, &sf))
 		return -1;
-	*avail = (unsigned long long)sf.f_bavail * sf.f_bsize;
-	*writeback = true;
-	snprintf(name, nn, "0x%lx", (unsigned long)sf.f_type);
+	/* ramfs keeps no count of blocks (all zero): it is not full */
+	fp->avail = sf.f_blocks ? (unsigned long long)sf.f_bavail * sf.f_bsize : ~0ull;
+	fp->dirty_tracking = true;
+	fp->shmem = false;
+	fp->writeback = true;
+	snprintf(fp->name, sizeof(fp->name), "0x%lx", (unsigned long)sf.f_type);
 	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++) {
 		if (fs_types[i].magic == (unsigned long)sf.f_type) {
-			snprintf(name, nn, "%s", fs_types[i].name);
-			*writeback = fs_types[i].writeback;
+			snprintf(fp->name, sizeof(fp->name), "%s", fs_types[i].name);
+			fp->dirty_tracking = fs_types[i].dirty_tracking;
+			fp->shmem = fs_types[i].shmem;
+			fp->writeback = fs_types[i].writeback;
 		}
 	}
 	return 0;
@@ -68,16 +89,14 @@ static int dir_fs(const char *dir, char *name, size_t nn, bool *writeback,
 static int file_probe(const struct run_opts *o, char *why, size_t n)
 {
 	const char *dir = file_dir(o);
-	unsigned long long avail;
-	char fs[32];
-	bool wb;
+	struct fs_props fp;
 
-	if (dir_fs(dir, fs, sizeof(fs), &wb, &avail)) {
+	if (dir_fs(dir, &fp)) {
 		set_reason(why, n, "file directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	if (access(dir, W_OK | X_OK)) {
-		set_reason(why, n, "file directory %s (%s) is not writable: %s", dir, fs,
+		set_reason(why, n, "file directory %s (%s) is not writable: %s", dir, fp.name,
 			   strerror(errno));
 		return -1;
 	}
@@ -114,9 +133,8 @@ static int fill(int fd, size_t len)
 static int file_create(struct buffer *b, size_t len, const struct run_opts *o,
 		       bool shared, char *why, size_t n)
 {
-	char dir[PATH_MAX], fs[32];
-	unsigned long long avail;
-	bool wb;
+	char dir[PATH_MAX];
+	struct fs_props fp;
 	void *p;
 
 	if (buffer_check_len(len, 0, why, n) || file_probe(o, why, n))
@@ -126,10 +144,13 @@ static int file_create(struct buffer *b, size_t len, const struct run_opts *o,
 		set_reason(why, n, "file directory %s: %s", file_dir(o), strerror(errno));
 		return -1;
 	}
-	dir_fs(dir, fs, sizeof(fs), &wb, &avail);
-	if (avail < len) {
-		set_reason(why, n, "%s (%s) has %llu bytes free, the file needs %zu", dir, fs,
-			   avail, len);
+	if (dir_fs(dir, &fp)) {
+		set_reason(why, n, "file directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fp.avail < len) {
+		set_reason(why, n, "%s (%s) has %llu bytes free, the file needs %zu", dir, fp.name,
+			   fp.avail, len);
 		return -1;
 	}
 	if (snprintf(b->path, sizeof(b->path), "%s/gupbench-%s-XXXXXX", dir,
@@ -161,8 +182,14 @@ static int file_create(struct buffer *b, size_t len, const struct run_opts *o,
 	json_object_object_add(buffer_actual(b), "page_size", json_object_new_int64(b->page_size));
 	json_object_object_add(b->actual, "mapping",
 			       json_object_new_string(shared ? "file-shared" : "file-private"));
-	json_object_object_add(b->actual, "fs", json_object_new_string(fs));
-	json_object_object_add(b->actual, "writeback", json_object_new_boolean(wb));
+	json_object_object_add(b->actual, "fs", json_object_new_string(fp.name));
+	json_object_object_add(b->actual, "shared", json_object_new_boolean(shared));
+	/* only a shared writable mapping is dirty-tracked; a private one copies on write */
+	json_object_object_add(b->actual, "dirty_tracking",
+			       json_object_new_boolean(shared && fp.dirty_tracking));
+	json_object_object_add(b->actual, "folios", json_object_new_string(
+		fp.shmem ? "shmem" : "page cache"));
+	json_object_object_add(b->actual, "writeback", json_object_new_boolean(fp.writeback));
 	json_object_object_add(b->actual, "path", json_object_new_string(b->path));
 	json_object_object_add(b->actual, "page_cache", json_object_new_string("clean"));
 	return 0;
@@ -224,7 +251,8 @@ static void file_destroy(struct buffer *b)
 
 const struct backing_ops backing_file_shared = {
 	.name = "file-shared",
-	.desc = "MAP_SHARED of a file in --file-dir (a writeback filesystem such as ext4/xfs/btrfs)",
+	.desc = "MAP_SHARED of a file in --file-dir (its filesystem decides: ext4/xfs/btrfs/ramfs "
+		"need dirty tracking, tmpfs is shmem)",
 	.probe = file_probe,
 	.create = file_shared_create,
 	.verify = file_shared_verify,

@@ -16,6 +16,8 @@ int buffer_create(const struct backing_ops *ops, struct buffer *b, size_t len,
 		  const struct run_opts *o, int node, char *why, size_t n);
 /* Warm-up: write one byte into every 4 KiB page so each is faulted writable. */
 void buffer_touch(struct buffer *b);
+/* Read one byte of every page: map it without writing (clean page cache, zero page). */
+void buffer_touch_read(struct buffer *b);
 /*
  * After buffer_touch(): ops->verify (if any), then record where the pages sit
  * in b->actual "placement"; if the buffer was bound to a node, fail when a

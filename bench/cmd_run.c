@@ -22,7 +22,7 @@ struct preset {
 	size_t size;
 	int samples, warmup;
 	int nr_states;
-	enum buf_state states[3];
+	enum buf_state states[NR_STATES];
 };
 
 /*
@@ -42,13 +42,13 @@ struct run_args {
 	int nr_flags;
 	uint64_t nr_pages[MAX_LIST];
 	int nr_nr_pages;
-	enum buf_state states[3];
+	enum buf_state states[NR_STATES];
 	int nr_states;
 	const struct preset *preset;
 	const char *out, *format;
 	bool force, quiet;
 	size_t size;
-	int samples, warmup;
+	int samples, warmup, count_ops;
 };
 
 static void run_usage(FILE *f)
@@ -59,9 +59,12 @@ static void run_usage(FILE *f)
 		"  --backing LIST      backings (default: every available one)\n"
 		"  --size BYTES        buffer size, k/M/G suffixes (preset: quick 16M, default 64M)\n"
 		"  --state LIST        warm (prefaulted by writing), cold (mapped, untouched),\n"
-		"                      half (first half warm: GUP-fast stops in the middle)\n"
+		"                      half (first half warm: GUP-fast stops in the middle),\n"
+		"                      read (prefaulted by reading: mapped without write access)\n"
 		"  --samples N         measured samples per case\n"
 		"  --warmup N          unmeasured samples first\n"
+		"  --count N           untimed counting-pass ops per case: perf counters, slow-path\n"
+		"                      entries, mmap_lock acquisitions (default 3; 0: none)\n"
 		"  --preset NAME       quick | default | full\n"
 		"  --file-dir DIR      where file-backed backings create their file (default .)\n"
 		"  --op LIST           kmod: pin_fast,get_fast,pin (default pin_fast)\n"
@@ -112,7 +115,7 @@ static int parse_int(const char *s, int min, int *out)
 
 static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts *o)
 {
-	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_PRESET,
+	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
 	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORMAT, O_FORCE };
 	static const struct option longopts[] = {
 		{ "driver", required_argument, NULL, O_DRIVER },
@@ -121,6 +124,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 		{ "state", required_argument, NULL, O_STATE },
 		{ "samples", required_argument, NULL, O_SAMPLES },
 		{ "warmup", required_argument, NULL, O_WARMUP },
+		{ "count", required_argument, NULL, O_COUNT },
 		{ "preset", required_argument, NULL, O_PRESET },
 		{ "file-dir", required_argument, NULL, O_FILE_DIR },
 		{ "op", required_argument, NULL, O_OP },
@@ -163,17 +167,18 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 			break;
 		case O_STATE:
 			n = split_list(optarg, items, MAX_LIST);
-			if (n < 1 || n > 3)
+			if (n < 1 || n > NR_STATES)
 				return bad("bad --state '%s'", optarg);
 			for (int i = 0; i < n; i++) {
-				if (!strcmp(items[i], "warm"))
-					a->states[i] = STATE_WARM;
-				else if (!strcmp(items[i], "cold"))
-					a->states[i] = STATE_COLD;
-				else if (!strcmp(items[i], "half"))
-					a->states[i] = STATE_HALF;
-				else
-					return bad("unknown state '%s' (warm, cold or half)", items[i]);
+				int st;
+
+				for (st = 0; st < NR_STATES; st++)
+					if (!strcmp(items[i], state_name(st)))
+						break;
+				if (st == NR_STATES)
+					return bad("unknown state '%s' (warm, cold, half or read)",
+						   items[i]);
+				a->states[i] = st;
 			}
 			a->nr_states = n;
 			break;
@@ -184,6 +189,10 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 		case O_WARMUP:
 			if (parse_int(optarg, 0, &a->warmup))
 				return bad("bad --warmup '%s'", optarg);
+			break;
+		case O_COUNT:
+			if (parse_int(optarg, 0, &a->count_ops))
+				return bad("bad --count '%s'", optarg);
 			break;
 		case O_PRESET:
 			a->preset = NULL;
@@ -269,6 +278,7 @@ static void apply_preset(struct run_args *a, struct run_opts *o)
 	o->size = a->size ? a->size : p->size;
 	o->samples = a->samples ? a->samples : p->samples;
 	o->warmup = a->warmup >= 0 ? a->warmup : p->warmup;
+	o->count_ops = a->count_ops >= 0 ? a->count_ops : 3;
 	if (!a->nr_states) {
 		a->nr_states = p->nr_states;
 		memcpy(a->states, p->states, sizeof(p->states));
@@ -415,7 +425,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .file_dir = ".", .kmod_dev = "/dev/gupbench",
 			      .cpu = -1, .mem_node = -1 };
-	struct run_args a = { .format = "table", .warmup = -1 };
+	struct run_args a = { .format = "table", .warmup = -1, .count_ops = -1 };
 	struct matrix m = { 0 };
 	json_object *root, *cases;
 	bool show_progress;
@@ -461,6 +471,7 @@ int cmd_run(int argc, char **argv)
 		json_object_object_add(p, "size_bytes", json_object_new_int64(o.size));
 		json_object_object_add(p, "samples", json_object_new_int(o.samples));
 		json_object_object_add(p, "warmup", json_object_new_int(o.warmup));
+		json_object_object_add(p, "count_ops", json_object_new_int(o.count_ops));
 		json_object_object_add(p, "file_dir", json_object_new_string(o.file_dir));
 		json_object_object_add(p, "cpu", json_object_new_int(o.cpu));
 		json_object_object_add(p, "mem_node", json_object_new_int(o.mem_node));

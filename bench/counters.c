@@ -64,6 +64,10 @@ struct counters {
 	struct perf_thread_map *threads;
 	struct ctr c[NR_CTR];
 	long tp_id;
+	/* Per-call brackets of a counting pass (counters_call_begin/end). */
+	uint64_t call_mark;		/* tracepoint value at the last begin */
+	bool call_open;			/* begin read the counter; end may compare */
+	uint64_t call_n, call_entries;
 	char tp_why[REASON_MAX];	/* why the tracepoint is unavailable */
 	char tp_src[64];		/* where its id came from */
 };
@@ -387,6 +391,48 @@ int64_t counters_last_mmap_lock(const struct counters *c)
 	return c->c[CTR_MMAP_LOCK].last;
 }
 
+/* Raw value of the tracepoint counter, no scaling: it is never multiplexed. */
+static int mmap_lock_raw(struct counters *c, uint64_t *v)
+{
+	struct perf_counts_values cv;
+
+	if (!c || !c->c[CTR_MMAP_LOCK].evsel ||
+	    perf_evsel__read(c->c[CTR_MMAP_LOCK].evsel, 0, 0, &cv))
+		return -1;
+	*v = cv.val;
+	return 0;
+}
+
+void counters_call_begin(struct counters *c)
+{
+	if (c)
+		c->call_open = mmap_lock_raw(c, &c->call_mark) == 0;
+}
+
+void counters_call_end(struct counters *c)
+{
+	uint64_t v;
+
+	if (!c || !c->call_open)
+		return;
+	c->call_open = false;
+	if (mmap_lock_raw(c, &v))
+		return;
+	c->call_n++;
+	if (v != c->call_mark)
+		c->call_entries++;
+}
+
+void counters_call_totals(const struct counters *c, int64_t *calls, int64_t *entries)
+{
+	if (!c || !c->c[CTR_MMAP_LOCK].evsel) {
+		*calls = *entries = -1;
+		return;
+	}
+	*calls = c->call_n;
+	*entries = c->call_entries;
+}
+
 bool counters_fallback_available(const struct counters *c, char *why, size_t n)
 {
 	if (!c) {
@@ -407,6 +453,8 @@ void counters_reset_totals(struct counters *c)
 		c->c[i].total = 0;
 		c->c[i].scaled = false;
 	}
+	c->call_n = c->call_entries = 0;
+	c->call_open = false;
 }
 
 static int cmp_i64(const void *a, const void *b)

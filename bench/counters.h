@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-thread perf counters (libperf) around the pin call: software and
- * hardware counters where they open, and the mmap_lock tracepoint that
- * tells a call went to the GUP slow path.
+ * Per-thread perf counters (libperf) around the pin call of a counting pass
+ * (never around a timed one): software and hardware counters where they
+ * open, and the mmap_lock:mmap_lock_start_locking tracepoint.  That one
+ * counts mmap_lock acquisitions, not slow-path entries: a shared write fault
+ * that dirties a shmem or ext4 page drops and retakes the lock, so one
+ * slow-path entry can show hundreds of acquisitions.  Entries are counted
+ * per kernel call instead (counters_call_begin/end).
  */
 #ifndef COUNTERS_H
 #define COUNTERS_H
@@ -19,6 +23,19 @@ void counters_close(struct counters *c);
 /* Enable / disable around one pin; stop() reads and adds to the totals. */
 void counters_start(struct counters *c);
 void counters_stop(struct counters *c);
+/*
+ * Inside one start..stop of a counting pass, around each single kernel call:
+ * a call during which the calling thread began at least one mmap_lock
+ * acquisition is one slow-path entry.  Both read the tracepoint counter
+ * only (no enable/disable); no-ops when it is unavailable.
+ */
+void counters_call_begin(struct counters *c);
+void counters_call_end(struct counters *c);
+/*
+ * Per-call totals since counters_reset_totals(): calls bracketed, calls with
+ * at least one acquisition.  -1 in both when the tracepoint is unavailable.
+ */
+void counters_call_totals(const struct counters *c, int64_t *calls, int64_t *entries);
 /* mmap_lock:mmap_lock_start_locking count of the last start..stop, or -1. */
 int64_t counters_last_mmap_lock(const struct counters *c);
 /* Whether the tracepoint counter works; if not, reason in why. */

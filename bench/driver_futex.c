@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <linux/futex.h>
 #include "gupbench.h"
+#include "counters.h"
 #include "timing.h"
 
 /*
@@ -94,6 +95,30 @@ static int futex_setup(struct driver_ctx *c, struct buffer *b, char *why, size_t
 	return 0;
 }
 
+/* Counting pass: one walk, each call bracketed on its own, nothing timed. */
+static void futex_count(struct driver_ctx *c, struct buffer *b, struct op_result *r)
+{
+	uint64_t pages = b->len / 4096, done = 0;
+	char *base = b->addr;
+	int first_err = 0;
+
+	for (uint64_t i = 0; i < pages; i++) {
+		long ret;
+
+		counters_call_begin(c->count);
+		ret = futex_wake_shared(base + i * 4096);
+		counters_call_end(c->count);
+		if (ret >= 0)
+			done++;
+		else if (!first_err)
+			first_err = errno;
+	}
+	r->calls = pages;
+	r->pages = pages;
+	r->pages_done = done;
+	r->err = first_err;
+}
+
 /*
  * One timed region, one clock pair, over the whole pass: per-call timing
  * is impossible (a call is ~1 us, a clock pair tens of ns).  A warm buffer
@@ -112,6 +137,10 @@ static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	memset(r, 0, sizeof(*r));
 	if (!pages)
 		return;
+	if (c->count) {
+		futex_count(c, b, r);
+		return;
+	}
 	if (!(c->cs && c->cs->state != STATE_WARM) && pages < p->min_calls)
 		passes = (p->min_calls + pages - 1) / pages;
 	t0 = now_ns();

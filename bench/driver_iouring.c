@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <linux/io_uring.h>
 #include "gupbench.h"
+#include "counters.h"
 #include "timing.h"
 
 /* io_uring refuses a registered buffer longer than this with EFAULT. */
@@ -179,10 +180,12 @@ static void iou_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 		r->err = ENOMEM;
 		return;
 	}
+	counters_call_begin(c->count);
 	t0 = now_ns();
 	ret = iou_register(p->ring, IORING_REGISTER_BUFFERS, p->iov, p->nr_iov);
 	t1 = now_ns();
 	e = errno;
+	counters_call_end(c->count);
 	r->ns = t1 - t0;
 	r->clock_ns = clock_read_ns();
 	r->calls = 1;

@@ -18,7 +18,7 @@
 #ifndef GUPBENCH_GIT
 #define GUPBENCH_GIT "unknown"
 #endif
-#define RESULT_SCHEMA "gupbench-result/1"
+#define RESULT_SCHEMA "gupbench-result/2"
 
 #define REASON_MAX 256
 
@@ -39,15 +39,18 @@ bool kver_at_least(const struct kver *kv, int major, int minor);
 /*
  * warm: every page prefaulted by writing; cold: mapped, never touched;
  * half: the first half (in whole pages of the mapping) warm, the rest cold,
- * so GUP-fast stops in the middle of the range.
+ * so GUP-fast stops in the middle of the range; read: every page prefaulted
+ * by reading, so page tables map it without write permission (clean page
+ * cache of a dirty-tracked file, the shared zero page for private anon).
  */
-enum buf_state { STATE_WARM, STATE_COLD, STATE_HALF };
+enum buf_state { STATE_WARM, STATE_COLD, STATE_HALF, STATE_READ, NR_STATES };
 const char *state_name(enum buf_state s);
 
 struct run_opts {
 	size_t size;			/* bytes per buffer */
 	int samples;
 	int warmup;
+	int count_ops;			/* ops of the untimed counting pass; 0: none */
 	const char *file_dir;		/* where file-backed backings create files */
 	const char *kmod_dev;		/* /dev/gupbench */
 	int cpu;			/* bind the measuring thread here, -1: no binding */
@@ -122,10 +125,23 @@ struct op_result {
 	uint64_t fallback_pages;
 };
 
+/*
+ * A case runs two kinds of pass over the same driver.  Timing pass: count is
+ * NULL, and nothing but the driver's clock pair sits around its kernel calls.
+ * Counting pass (untimed, its ns are discarded): count is non-NULL; a driver
+ * that makes one syscall per kernel GUP call brackets each one with
+ * counters_call_begin(count) / counters_call_end(count), so that slow-path
+ * entries are "calls with at least one mmap_lock acquisition"; the kmod
+ * driver instead asks the module to arm its fallback probe for the request
+ * (has_fallback and fallback_* in op_result) and never arms it otherwise.
+ */
+struct counters;
+
 struct driver_ctx {
 	const struct case_spec *cs;
 	const struct run_opts *o;
 	void *priv;
+	struct counters *count;
 };
 
 struct driver_ops {

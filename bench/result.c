@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The result file (schema gupbench-result/1, see results/README.md): create, write, read, print. */
+/* The result file (schema gupbench-result/2, see results/README.md): create, write, read, print. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -22,7 +22,9 @@
 #endif
 
 #define SCHEMA_PREFIX "gupbench-result/"
-#define SCHEMA_MAJOR 1
+#define SCHEMA_MAJOR 2
+/* /1 files still read: /2 changed what fallback.calls_per_op counts, no field's type. */
+#define SCHEMA_OLDEST 1
 /* Far beyond any real result (raw samples of a full preset are a few MB). */
 #define RESULT_MAX_BYTES (1L << 30)
 
@@ -32,7 +34,7 @@
  * pages_per_call, gup_path, status ("ok" | "error" | "skipped"), errno,
  * reason, samples, warmup, pin / unpin {samples_ns_per_page[], ns_per_page,
  * ns_per_call}, fallback {calls_per_op, pages_per_op, fraction, source,
- * reason}, counters, pins {acquired, released, balanced} or {source, reason},
+ * reason}, mmap_lock {acquisitions_per_op, ...}, counters, pins {acquired, released, balanced} or {source, reason},
  * placement. Any of them may be null or absent (a skipped case has no pin):
  * the printers below never assume one is there.
  */
@@ -300,7 +302,7 @@ json_object *result_read(const char *path, char *err, size_t n)
 		set_reason(err, n, "not a gupbench result (schema \"%.64s\")", s);
 		goto bad;
 	}
-	/* Minor revisions only add fields: any "1" or "1.x" reads; "2" does not. */
+	/* Minor revisions only add fields: any "2" or "2.x" reads, and /1; "3" does not. */
 	ver = s + strlen(SCHEMA_PREFIX);
 	errno = 0;
 	major = strtol(ver, &rest, 10);
@@ -308,9 +310,9 @@ json_object *result_read(const char *path, char *err, size_t n)
 		set_reason(err, n, "bad schema version \"%.64s\"", s);
 		goto bad;
 	}
-	if (major != SCHEMA_MAJOR) {
-		set_reason(err, n, "schema %.64s is not supported (this gupbench reads %s%d)",
-			   s, SCHEMA_PREFIX, SCHEMA_MAJOR);
+	if (major < SCHEMA_OLDEST || major > SCHEMA_MAJOR) {
+		set_reason(err, n, "schema %.64s is not supported (this gupbench reads %s%d to %d)",
+			   s, SCHEMA_PREFIX, SCHEMA_OLDEST, SCHEMA_MAJOR);
 		goto bad;
 	}
 	if (!json_object_object_get_ex(root, "cases", &cases) ||
@@ -670,7 +672,8 @@ void result_print_table(FILE *f, json_object *root)
 		fprintf(f, "pin, unpin: ns per page, median [distribution-free 95%% CI of the median]\n");
 	if (any_error)
 		fprintf(f, "error: times of failed calls are not shown (the JSON keeps them)\n");
-	fprintf(f, "fallback/op: GUP slow-path entries per kernel GUP call (");
+	fprintf(f, "fallback/op: kernel GUP calls per op that entered the slow path, "
+		"from an untimed counting pass (");
 	for (int k = 0; k < nsrc; k++)
 		fprintf(f, "%s%s", k ? ", " : "", sources[k]);
 	fprintf(f, "%s)\n", nsrc ? "" : "no source");
@@ -686,7 +689,7 @@ static const char *const csv_head[] = {
 	"pin_ns_per_page_p10", "pin_ns_per_page_p90", "pin_n", "pin_ns_per_call_median",
 	"unpin_ns_per_page_median", "unpin_ns_per_page_ci95_lo", "unpin_ns_per_page_ci95_hi",
 	"fallback_calls_per_op", "fallback_pages_per_op", "fallback_fraction",
-	"fallback_source", "pins_balanced",
+	"fallback_source", "pins_balanced", "mmap_lock_acquisitions_per_op",
 };
 
 /* RFC 4180: quote a field that holds a comma, quote or line break. */
@@ -780,6 +783,7 @@ void result_print_csv(FILE *f, json_object *root)
 		csv_str(f, jstr(fb, "source"), false);
 		csv_str(f, bal && json_object_is_type(bal, json_type_boolean) ?
 			   (json_object_get_boolean(bal) ? "yes" : "no") : NULL, false);
+		csv_num(f, jget(jget(c, "mmap_lock"), "acquisitions_per_op"));
 		fputc('\n', f);
 	}
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One case: make the buffer, pin and unpin it warmup + samples times with
- * counters bracketing the pin, and turn what happened into the case object.
- * The driver times its own kernel calls; everything here is outside them.
+ * One case: make the buffer, pin and unpin it warmup times, then count_ops
+ * times in an untimed counting pass (perf counters on, every kernel call
+ * bracketed, the kmod probe armed), then samples times in a timing pass with
+ * no instrument armed, and turn what happened into the case object.  The
+ * driver times its own kernel calls; everything here is outside them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -78,6 +80,7 @@ static json_object *case_new(const struct case_spec *cs, const struct run_opts *
 			       json_object_new_string(cs->driver->gup_path(&running_kernel, cs->op)));
 	json_object_object_add(c, "samples", json_object_new_int(o->samples));
 	json_object_object_add(c, "warmup", json_object_new_int(o->warmup));
+	json_object_object_add(c, "count_ops", json_object_new_int(o->count_ops));
 	return c;
 }
 
@@ -145,12 +148,18 @@ static int append_calls(double **v, size_t *n, size_t *cap, const struct op_resu
 	return 0;
 }
 
-/* Fallback totals over the measured samples. */
+/*
+ * What the counting pass saw: the ops it ran are untimed, and no counter or
+ * probe is ever armed during the timing pass.
+ */
 struct fallback {
-	uint64_t calls;		/* kernel GUP calls made */
-	uint64_t pages;		/* pages they asked for */
-	uint64_t pages_done;	/* pages they pinned (or got) */
-	int64_t tp_calls;	/* slow-path entries seen by the tracepoint */
+	int ops;		/* counting-pass ops run */
+	uint64_t calls;		/* kernel GUP calls they made */
+	uint64_t pages;		/* pages those calls asked for */
+	int64_t call_n;		/* calls bracketed one by one (-1: tracepoint unavailable) */
+	int64_t entries;	/* of those, calls with an mmap_lock acquisition */
+	int64_t acquisitions;	/* mmap_lock acquisitions over whole ops, baseline off */
+	int64_t baseline;	/* acquisitions of an empty window (-1: unavailable) */
 	bool tp_ok;
 	uint64_t kp_calls, kp_pages;	/* counted by the driver (kmod probe) */
 	bool kp_ok;
@@ -160,35 +169,68 @@ static json_object *fallback_to_json(const struct fallback *f, struct counters *
 {
 	json_object *j = json_object_new_object();
 	char why[REASON_MAX] = "";
+	double ops = f->ops;
 
-	if (f->kp_ok && f->calls) {
+	json_object_object_add(j, "ops_counted", json_object_new_int(f->ops));
+	if (f->ops && f->kp_ok) {
 		json_object_object_add(j, "calls_per_op",
-			json_object_new_double((double)f->kp_calls / f->calls));
+			json_object_new_double(f->kp_calls / ops));
 		json_object_object_add(j, "pages_per_op",
-			json_object_new_double((double)f->kp_pages / f->calls));
+			json_object_new_double(f->kp_pages / ops));
 		json_object_object_add(j, "fraction", f->pages ?
 			json_object_new_double((double)f->kp_pages / f->pages) : NULL);
 		json_object_object_add(j, "source", json_object_new_string("kprobe"));
 		json_object_object_add(j, "reason", NULL);
-	} else if (f->tp_ok && f->calls) {
+		return j;
+	}
+	/* Exact only when every kernel call of the pass was bracketed by itself. */
+	if (f->ops && f->call_n >= 0 && (uint64_t)f->call_n == f->calls && f->calls) {
 		json_object_object_add(j, "calls_per_op",
-			json_object_new_double((double)f->tp_calls / f->calls));
+			json_object_new_double(f->entries / ops));
 		json_object_object_add(j, "pages_per_op", NULL);
 		json_object_object_add(j, "fraction", NULL);
 		json_object_object_add(j, "source",
-				       json_object_new_string("mmap_lock-tracepoint"));
+				       json_object_new_string("mmap_lock-per-call"));
 		json_object_object_add(j, "reason", NULL);
-	} else {
-		if (!f->calls)
-			set_reason(why, sizeof(why), "no calls measured");
-		else if (!counters_fallback_available(ctr, why, sizeof(why)) && !*why)
-			set_reason(why, sizeof(why), "tracepoint unavailable");
-		json_object_object_add(j, "calls_per_op", NULL);
-		json_object_object_add(j, "pages_per_op", NULL);
-		json_object_object_add(j, "fraction", NULL);
-		json_object_object_add(j, "source", json_object_new_string("unavailable"));
-		json_object_object_add(j, "reason", json_object_new_string(why));
+		return j;
 	}
+	if (!f->ops)
+		set_reason(why, sizeof(why), "no counting pass (--count 0)");
+	else if (!f->calls)
+		set_reason(why, sizeof(why), "no kernel calls counted");
+	else if (!counters_fallback_available(ctr, why, sizeof(why)) && !*why)
+		set_reason(why, sizeof(why), "tracepoint unavailable");
+	else if (!*why)
+		set_reason(why, sizeof(why),
+			   "the driver makes several GUP calls per syscall and counted none itself");
+	json_object_object_add(j, "calls_per_op", NULL);
+	json_object_object_add(j, "pages_per_op", NULL);
+	json_object_object_add(j, "fraction", NULL);
+	json_object_object_add(j, "source", json_object_new_string("unavailable"));
+	json_object_object_add(j, "reason", json_object_new_string(why));
+	return j;
+}
+
+/* Lock acquisitions are a cost of their own: a fault that dirties a page retakes the lock. */
+static json_object *mmap_lock_to_json(const struct fallback *f, struct counters *ctr)
+{
+	json_object *j = json_object_new_object();
+	char why[REASON_MAX] = "";
+	bool ok = f->ops && f->tp_ok;
+
+	json_object_object_add(j, "acquisitions_per_op", ok ?
+		json_object_new_double((double)f->acquisitions / f->ops) : NULL);
+	json_object_object_add(j, "baseline_per_window", f->baseline >= 0 ?
+		json_object_new_int64(f->baseline) : NULL);
+	json_object_object_add(j, "source", json_object_new_string(ok ?
+		"tracepoint mmap_lock:mmap_lock_start_locking" : "unavailable"));
+	if (!ok) {
+		if (!f->ops)
+			set_reason(why, sizeof(why), "no counting pass (--count 0)");
+		else if (counters_fallback_available(ctr, why, sizeof(why)) || !*why)
+			set_reason(why, sizeof(why), "tracepoint unavailable");
+	}
+	json_object_object_add(j, "reason", ok ? NULL : json_object_new_string(why));
 	return j;
 }
 
@@ -221,6 +263,8 @@ static int buffer_ready(const struct case_spec *cs, const struct run_opts *o,
 
 		first.len = b->len / 2 / b->page_size * b->page_size;
 		buffer_touch(&first);
+	} else if (cs->state == STATE_READ) {
+		buffer_touch_read(b);
 	} else if (cs->state == STATE_WARM) {
 		buffer_touch(b);
 		if (buffer_verify(cs->backing, b, why, n)) {
@@ -231,28 +275,106 @@ static int buffer_ready(const struct case_spec *cs, const struct run_opts *o,
 	return 0;
 }
 
+/*
+ * The next op's buffer: warm buffers are reused, cold and half-warm ones are
+ * made anew for every op but the first.
+ */
+static int next_buffer(const struct case_spec *cs, const struct run_opts *o,
+		       struct buffer *b, bool *first, char *why, size_t n)
+{
+	if (*first || cs->state == STATE_WARM) {
+		*first = false;
+		return 0;
+	}
+	buffer_destroy(cs->backing, b);
+	return buffer_ready(cs, o, b, why, n);
+}
+
+/* One op as the driver does it: pin, then release what the pin took. */
+static void one_op(const struct case_spec *cs, struct driver_ctx *dc, struct buffer *b,
+		   struct op_result *rp, struct op_result *ru)
+{
+	memset(ru, 0, sizeof(*ru));
+	cs->driver->pin(dc, b, rp);
+	if (cs->driver->unpin)
+		cs->driver->unpin(dc, b, ru);
+}
+
+/*
+ * Counting pass: untimed ops with the counters enabled around the pin and
+ * each kernel call bracketed (or the kmod probe armed).  -1 when a buffer
+ * could not be made again (reason in why).
+ */
+static int count_pass(const struct case_spec *cs, const struct run_opts *o,
+		      struct driver_ctx *dc, struct buffer *b, bool *first,
+		      struct counters *ctr, struct fallback *fb, int *errors, int *first_err,
+		      char *why, size_t n)
+{
+	fb->baseline = counters_baseline_mmap_lock(ctr, 5);
+	fb->tp_ok = fb->baseline >= 0;
+	counters_reset_totals(ctr);
+	dc->count = ctr;
+	for (int i = 0; i < o->count_ops && !stop_requested; i++) {
+		struct op_result rp, ru;
+		int64_t tp;
+
+		if (next_buffer(cs, o, b, first, why, n)) {
+			dc->count = NULL;
+			return -1;
+		}
+		counters_start(ctr);
+		cs->driver->pin(dc, b, &rp);
+		counters_stop(ctr);
+		tp = counters_last_mmap_lock(ctr);
+		memset(&ru, 0, sizeof(ru));
+		if (cs->driver->unpin)
+			cs->driver->unpin(dc, b, &ru);
+
+		if (rp.err) {
+			(*errors)++;
+			if (!*first_err)
+				*first_err = rp.err;
+		}
+		fb->ops++;
+		fb->calls += rp.calls;
+		fb->pages += rp.pages;
+		if (tp < 0 || fb->baseline < 0)
+			fb->tp_ok = false;
+		else
+			fb->acquisitions += tp - fb->baseline > 0 ? tp - fb->baseline : 0;
+		if (rp.has_fallback) {
+			fb->kp_calls += rp.fallback_calls;
+			fb->kp_pages += rp.fallback_pages;
+		} else {
+			fb->kp_ok = false;
+		}
+	}
+	dc->count = NULL;
+	counters_call_totals(ctr, &fb->call_n, &fb->entries);
+	return 0;
+}
+
 json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		      struct counters *ctr)
 {
-	int total = o->warmup + o->samples, first_err = 0, errors = 0;
+	int first_err = 0, errors = 0;
 	struct series pin = { 0 }, unpin = { 0 };
-	uint64_t clock_ns = 0;
-	bool clock_subtracted = false;
+	uint64_t clock_ns = 0, calls_timed = 0, pages_timed = 0, done_timed = 0;
+	bool clock_subtracted = false, first = true;
 	double *calls = NULL;		/* single-call times, when the driver has them */
 	size_t nr_calls = 0, calls_cap = 0;
 	struct driver_ctx dc = { .cs = cs, .o = o };
-	struct fallback fb = { .tp_ok = true, .kp_ok = true };
+	struct fallback fb = { .kp_ok = true, .call_n = -1, .baseline = -1 };
 	json_object *c = case_new(cs, o);
 	char why[REASON_MAX] = "";
 	uint64_t a0 = 0, r0 = 0, a1 = 0, r1 = 0;
 	struct buffer b;
-	int64_t baseline;
 	bool pins_ok;
 
-	pin.ns_per_page = calloc(total, sizeof(double));
-	pin.ns_per_call = calloc(total, sizeof(double));
-	unpin.ns_per_page = calloc(total, sizeof(double));
-	unpin.ns_per_call = calloc(total, sizeof(double));
+	pin.ns_per_page = calloc(o->samples, sizeof(double));
+	pin.ns_per_call = calloc(o->samples, sizeof(double));
+	unpin.ns_per_page = calloc(o->samples, sizeof(double));
+	unpin.ns_per_call = calloc(o->samples, sizeof(double));
 	if (!pin.ns_per_page || !pin.ns_per_call || !unpin.ns_per_page || !unpin.ns_per_call) {
 		set_status(c, "error", ENOMEM, "out of memory for samples");
 		goto out_free;
@@ -271,38 +393,33 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		cs->state == STATE_WARM ? b.len :
 		cs->state == STATE_HALF ? b.len / 2 / b.page_size * b.page_size : 0));
 
-	baseline = counters_baseline_mmap_lock(ctr, 5);
-	counters_reset_totals(ctr);
 	pins_ok = pins_read(&a0, &r0) == 0;
 
-	for (int i = 0; i < total && !stop_requested; i++) {
-		struct op_result rp = { 0 }, ru = { 0 };
-		bool measured = i >= o->warmup;
-		int64_t tp;
+	/* Warm-up, then the counting pass, then the timed samples. */
+	for (int i = 0; i < o->warmup && !stop_requested; i++) {
+		struct op_result rp, ru;
 
-		if (i > 0 && cs->state != STATE_WARM) {
-			buffer_destroy(cs->backing, &b);
-			if (buffer_ready(cs, o, &b, why, sizeof(why))) {
-				set_status(c, "error", 0, why);
-				goto out_teardown_nobuf;
-			}
-		}
-		if (i == o->warmup)
-			counters_reset_totals(ctr);
+		if (next_buffer(cs, o, &b, &first, why, sizeof(why)))
+			goto out_nobuf;
+		one_op(cs, &dc, &b, &rp, &ru);
+	}
+	if (!stop_requested &&
+	    count_pass(cs, o, &dc, &b, &first, ctr, &fb, &errors, &first_err,
+		       why, sizeof(why)))
+		goto out_nobuf;
 
-		counters_start(ctr);
-		cs->driver->pin(&dc, &b, &rp);
-		counters_stop(ctr);
-		tp = counters_last_mmap_lock(ctr);
-		if (cs->driver->unpin)
-			cs->driver->unpin(&dc, &b, &ru);
+	for (int i = 0; i < o->samples && !stop_requested; i++) {
+		struct op_result rp, ru;
 
-		if (rp.err && !first_err)
-			first_err = rp.err;
-		if (rp.err)
+		if (next_buffer(cs, o, &b, &first, why, sizeof(why)))
+			goto out_nobuf;
+		one_op(cs, &dc, &b, &rp, &ru);
+
+		if (rp.err) {
 			errors++;
-		if (!measured)
-			continue;
+			if (!first_err)
+				first_err = rp.err;
+		}
 		series_add(&pin, &rp);
 		if (rp.nr_call_ns && append_calls(&calls, &nr_calls, &calls_cap, &rp))
 			set_status(c, "error", ENOMEM, "out of memory for per-call samples");
@@ -311,19 +428,9 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		/* A failed pin holds nothing: there is no unpin to time. */
 		if (cs->driver->unpin && ru.calls)
 			series_add(&unpin, &ru);
-		fb.calls += rp.calls;
-		fb.pages += rp.pages;
-		fb.pages_done += rp.pages_done;
-		if (tp < 0 || baseline < 0)
-			fb.tp_ok = false;
-		else
-			fb.tp_calls += tp - baseline > 0 ? tp - baseline : 0;
-		if (rp.has_fallback) {
-			fb.kp_calls += rp.fallback_calls;
-			fb.kp_pages += rp.fallback_pages;
-		} else {
-			fb.kp_ok = false;
-		}
+		calls_timed += rp.calls;
+		pages_timed += rp.pages;
+		done_timed += rp.pages_done;
 	}
 
 	if (o->mem_node >= 0 || placement_nr_nodes() > 1) {
@@ -336,7 +443,10 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		json_object_object_add(c, "placement", p);
 	}
 	buffer_destroy(cs->backing, &b);
-out_teardown_nobuf:
+	goto out_teardown;
+out_nobuf:
+	set_status(c, "error", 0, why);
+out_teardown:
 	if (cs->driver->teardown)
 		cs->driver->teardown(&dc);
 	if (!json_object_object_get_ex(c, "status", NULL)) {
@@ -347,9 +457,11 @@ out_teardown_nobuf:
 	}
 	json_object_object_add(c, "errors", json_object_new_int(errors));
 	json_object_object_add(c, "pages_requested_per_op",
-			       json_object_new_double(pin.n ? (double)fb.pages / pin.n : 0));
+			       json_object_new_double(pin.n ? (double)pages_timed / pin.n : 0));
 	json_object_object_add(c, "pages_done_per_op",
-			       json_object_new_double(pin.n ? (double)fb.pages_done / pin.n : 0));
+			       json_object_new_double(pin.n ? (double)done_timed / pin.n : 0));
+	json_object_object_add(c, "kernel_calls_per_op",
+			       json_object_new_double(pin.n ? (double)calls_timed / pin.n : 0));
 	json_object_object_add(c, "pin", series_to_json(&pin));
 	if (nr_calls) {
 		struct summary sum;
@@ -362,6 +474,7 @@ out_teardown_nobuf:
 	json_object_object_add(c, "unpin", cs->driver->unpin && unpin.n ?
 			       series_to_json(&unpin) : NULL);
 	json_object_object_add(c, "fallback", fallback_to_json(&fb, ctr));
+	json_object_object_add(c, "mmap_lock", mmap_lock_to_json(&fb, ctr));
 	{
 		json_object *t = json_object_new_object();
 
@@ -369,7 +482,14 @@ out_teardown_nobuf:
 		json_object_object_add(t, "subtracted", json_object_new_boolean(clock_subtracted));
 		json_object_object_add(c, "timer", t);
 	}
-	json_object_object_add(c, "counters", counters_to_json(ctr, fb.calls));
+	{
+		json_object *k = counters_to_json(ctr, fb.calls);
+
+		/* per_call is per kernel call of the counting pass */
+		json_object_object_add(k, "pass", json_object_new_string("counting"));
+		json_object_object_add(k, "ops", json_object_new_int(fb.ops));
+		json_object_object_add(c, "counters", k);
+	}
 	if (pins_ok && pins_read(&a1, &r1) == 0)
 		json_object_object_add(c, "pins", pins_to_json(true, a0, r0, a1, r1));
 	else

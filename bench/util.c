@@ -30,7 +30,12 @@ bool kver_at_least(const struct kver *kv, int major, int minor)
 
 const char *state_name(enum buf_state s)
 {
-	return s == STATE_WARM ? "warm" : s == STATE_COLD ? "cold" : "half";
+	static const char *const names[NR_STATES] = {
+		[STATE_WARM] = "warm", [STATE_COLD] = "cold", [STATE_HALF] = "half",
+		[STATE_READ] = "read",
+	};
+
+	return s < NR_STATES ? names[s] : "?";
 }
 
 uint64_t now_ns(void)

@@ -10,7 +10,7 @@ kver_le() {
 	[ "$a1" -lt "$b1" ] || { [ "$a1" -eq "$b1" ] && [ "$a2" -le "$b2" ]; }
 }
 
-# expect KVER DRIVER BACKING STATE OP FLAGS -> "status errno fallback"
+# expect KVER DRIVER KIND STATE OP FLAGS -> "status errno fallback"
 expect() {
 	local kv=$1 drv=$2 bk=$3 st=$4 op=$5 fl=$6
 	local kmin kmax d b s o f status err fb
@@ -28,20 +28,32 @@ expect() {
 	return 1
 }
 
+# case_kind CASE_JSON: what the kernel keys on (see tests/expectations.tsv), from the
+# backing and what it really got: a file backing's filesystem and sharing decide.
+case_kind() {
+	jq -r '.backing as $b | (.backing_actual // {}) as $a
+		| if ($b == "file-shared" or $b == "file-private") and $a.folios == "shmem" then
+			(if $b == "file-shared" then "shmem" else "shmem-private" end)
+		  elif $b == "file-shared" and $a.dirty_tracking == false then "shmem"
+		  else $b end' <<<"$1"
+}
+
 # check_case FILE INDEX KVER: one TAP line per aspect (status, errno, fallback, pins).
 check_case() {
-	local file=$1 i=$2 kv=$3 c drv bk st op fl status err fbsrc cpo frac what exp
+	local file=$1 i=$2 kv=$3 c drv bk kind st op fl status err fbsrc cpo frac kcalls what exp
 	c=$(jq -c ".cases[$i]" "$file")
 	drv=$(jq -r .driver <<<"$c"); bk=$(jq -r .backing <<<"$c"); st=$(jq -r .state <<<"$c")
 	op=$(jq -r '.op // "-"' <<<"$c"); fl=$(jq -r '.flags | join(",")' <<<"$c")
 	[ -n "$fl" ] || fl=none
 	status=$(jq -r .status <<<"$c"); err=$(jq -r '.errno // "-"' <<<"$c")
+	kind=$(case_kind "$c")
 	what="$kv $drv/$bk/$st${op:+/$op}/$fl"
+	[ "$kind" = "$bk" ] || what="$what ($kind on $(jq -r '.backing_actual.fs' <<<"$c"))"
 	if [ "$status" = skipped ]; then
 		skip "$what" "$(jq -r .reason <<<"$c")"
 		return
 	fi
-	if ! exp=$(expect "$kv" "$drv" "$bk" "$st" "$op" "$fl"); then
+	if ! exp=$(expect "$kv" "$drv" "$kind" "$st" "$op" "$fl"); then
 		ok 1 "$what: no expectation in tests/expectations.tsv"
 		return
 	fi
@@ -57,20 +69,27 @@ check_case() {
 	fbsrc=$(jq -r .fallback.source <<<"$c")
 	cpo=$(jq -r '.fallback.calls_per_op // "null"' <<<"$c")
 	frac=$(jq -r '.fallback.fraction // "null"' <<<"$c")
+	kcalls=$(jq -r '.kernel_calls_per_op // "null"' <<<"$c")
 	case $3 in
 	-) ;;
-	0) [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo == 0)}"
-	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected 0)" ;;
-	'>=1') [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo >= 1)}"
-	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected >= 1)" ;;
+	[0-9]*) [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo == $3)}"
+	   ok $? "$what: slow-path calls/op $cpo ($fbsrc, expected $3)" ;;
+	every) [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo == $kcalls && $cpo > 0)}"
+	   ok $? "$what: slow-path calls/op $cpo ($fbsrc, expected every one of $kcalls)" ;;
 	'>0') [ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo > 0)}"
-	   ok $? "$what: fallback calls/op $cpo ($fbsrc, expected > 0)" ;;
+	   ok $? "$what: slow-path calls/op $cpo ($fbsrc, expected > 0)" ;;
 	rest) local want
 	   want=$(jq -r '1 - .warm_bytes / .size_bytes' <<<"$c")
-	   [ "$fbsrc" = kprobe ] && awk "BEGIN{exit !($frac == $want)}"
-	   ok $? "$what: fallback fraction $frac ($fbsrc, expected $want: from the first cold page on)" ;;
+	   if [ "$fbsrc" = kprobe ]; then
+		awk "BEGIN{exit !($frac == $want)}"
+		ok $? "$what: fallback fraction $frac ($fbsrc, expected $want: from the first cold page on)"
+	   else
+		[ "$fbsrc" != unavailable ] && awk "BEGIN{exit !($cpo == $kcalls * $want)}"
+		ok $? "$what: slow-path calls/op $cpo ($fbsrc, expected $want of $kcalls: the cold ones)"
+	   fi ;;
 	all) [ "$fbsrc" = kprobe ] && awk "BEGIN{exit !($frac == 1)}"
 	   ok $? "$what: fallback fraction $frac ($fbsrc, expected 1.0)" ;;
+	*) ok 1 "$what: unknown fallback expectation '$3' in tests/expectations.tsv" ;;
 	esac
 	[ "$(jq -r '.pins.balanced' <<<"$c")" = true ]
 	ok $? "$what: pins balanced ($(jq -c .pins <<<"$c"))"

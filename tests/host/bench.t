@@ -13,7 +13,7 @@ rc=$?
 [ $rc -eq 0 ]; ok $? "make bench exits 0 (rc $rc: $(tail -n 1 "$tmp/err"))"
 f=$(ls "$tmp/$(hostname -s 2>/dev/null || hostname)/$(uname -r)"/*.json 2>/dev/null | head -n 1)
 [ -n "$f" ]; ok $? "result written as <host>/<kernel-release>/<timestamp>.json (${f#$tmp/})"
-jq -e '.schema == "gupbench-result/1" and (.cases | length) == 2 and .interrupted == false' \
+jq -e '.schema == "gupbench-result/2" and (.cases | length) == 2 and .interrupted == false' \
 	"$f" >/dev/null 2>&1
 ok $? "result is complete: 2 cases, not interrupted"
 grep -q "futex  *anon" "$tmp/out" && grep -q "bench: result in .*$(basename "${f:-none}")" "$tmp/out"

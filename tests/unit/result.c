@@ -258,14 +258,23 @@ static void test_read_errors(void)
 	tap_ok(!r && strstr(err, "not a gupbench result") && !strchr(err, '\n'),
 	       "wrong schema refused: %s", err);
 
-	put(path_in("v2.json"), "{\"schema\": \"gupbench-result/2\", \"cases\": []}\n");
-	r = result_read(path_in("v2.json"), err, sizeof(err));
-	tap_ok(!r && strstr(err, "gupbench-result/2") && strstr(err, "not supported"),
+	put(path_in("v3.json"), "{\"schema\": \"gupbench-result/3\", \"cases\": []}\n");
+	r = result_read(path_in("v3.json"), err, sizeof(err));
+	tap_ok(!r && strstr(err, "gupbench-result/3") && strstr(err, "not supported"),
 	       "newer major version refused: %s", err);
 
-	put(path_in("v11.json"), "{\"schema\": \"gupbench-result/1.1\", \"cases\": [], \"new\": 1}\n");
+	put(path_in("v0.json"), "{\"schema\": \"gupbench-result/0\", \"cases\": []}\n");
+	r = result_read(path_in("v0.json"), err, sizeof(err));
+	tap_ok(!r && strstr(err, "not supported"), "older than /1 refused: %s", err);
+
+	put(path_in("v11.json"), "{\"schema\": \"gupbench-result/2.1\", \"cases\": [], \"new\": 1}\n");
 	r = result_read(path_in("v11.json"), err, sizeof(err));
-	tap_ok(r != NULL, "additive minor version 1.1 accepted");
+	tap_ok(r != NULL, "additive minor version 2.1 accepted");
+	json_object_put(r);
+
+	put(path_in("v1.json"), "{\"schema\": \"gupbench-result/1\", \"cases\": []}\n");
+	r = result_read(path_in("v1.json"), err, sizeof(err));
+	tap_ok(r != NULL, "schema /1 files still read");
 	json_object_put(r);
 
 	put(path_in("noschema.json"), "{\"cases\": []}\n");
@@ -439,14 +448,14 @@ int main(int argc, char **argv)
 	char err[256], *old, *text;
 	const char *s;
 
-	tap_plan(52);
+	tap_plan(54);
 	snprintf(dir, sizeof(dir), "/tmp/gupbench-unit-XXXXXX");
 	if (!mkdtemp(dir))
 		tap_skip_all("cannot make a temporary directory");
 
 	root = result_new(argc, argv);
 	tap_ok(!strcmp(json_object_get_string(json_object_object_get(root, "schema")),
-		       "gupbench-result/1"), "schema gupbench-result/1");
+		       "gupbench-result/2"), "schema gupbench-result/2");
 	v = json_object_object_get(root, "tool");
 	tap_ok(!strcmp(json_object_get_string(json_object_object_get(v, "name")), "gupbench") &&
 	       json_object_object_get(v, "version") && json_object_object_get(v, "git"),
