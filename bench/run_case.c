@@ -169,14 +169,16 @@ static json_object *fallback_to_json(const struct fallback *f, struct counters *
 {
 	json_object *j = json_object_new_object();
 	char why[REASON_MAX] = "";
-	double ops = f->ops;
+	double calls = f->calls;
 
-	json_object_object_add(j, "ops_counted", json_object_new_int(f->ops));
-	if (f->ops && f->kp_ok) {
+	/* "op" is one kernel GUP call (results/README.md): everything is per call */
+	json_object_object_add(j, "counted_samples", json_object_new_int(f->ops));
+	json_object_object_add(j, "counted_calls", json_object_new_int64(f->calls));
+	if (f->ops && f->kp_ok && f->calls) {
 		json_object_object_add(j, "calls_per_op",
-			json_object_new_double(f->kp_calls / ops));
+			json_object_new_double(f->kp_calls / calls));
 		json_object_object_add(j, "pages_per_op",
-			json_object_new_double(f->kp_pages / ops));
+			json_object_new_double(f->kp_pages / calls));
 		json_object_object_add(j, "fraction", f->pages ?
 			json_object_new_double((double)f->kp_pages / f->pages) : NULL);
 		json_object_object_add(j, "source", json_object_new_string("kprobe"));
@@ -186,7 +188,7 @@ static json_object *fallback_to_json(const struct fallback *f, struct counters *
 	/* Exact only when every kernel call of the pass was bracketed by itself. */
 	if (f->ops && f->call_n >= 0 && (uint64_t)f->call_n == f->calls && f->calls) {
 		json_object_object_add(j, "calls_per_op",
-			json_object_new_double(f->entries / ops));
+			json_object_new_double(f->entries / calls));
 		json_object_object_add(j, "pages_per_op", NULL);
 		json_object_object_add(j, "fraction", NULL);
 		json_object_object_add(j, "source",
@@ -216,10 +218,10 @@ static json_object *mmap_lock_to_json(const struct fallback *f, struct counters 
 {
 	json_object *j = json_object_new_object();
 	char why[REASON_MAX] = "";
-	bool ok = f->ops && f->tp_ok;
+	bool ok = f->ops && f->calls && f->tp_ok;
 
 	json_object_object_add(j, "acquisitions_per_op", ok ?
-		json_object_new_double((double)f->acquisitions / f->ops) : NULL);
+		json_object_new_double((double)f->acquisitions / f->calls) : NULL);
 	json_object_object_add(j, "baseline_per_window", f->baseline >= 0 ?
 		json_object_new_int64(f->baseline) : NULL);
 	json_object_object_add(j, "source", json_object_new_string(ok ?
@@ -460,7 +462,7 @@ out_teardown:
 			       json_object_new_double(pin.n ? (double)pages_timed / pin.n : 0));
 	json_object_object_add(c, "pages_done_per_op",
 			       json_object_new_double(pin.n ? (double)done_timed / pin.n : 0));
-	json_object_object_add(c, "kernel_calls_per_op",
+	json_object_object_add(c, "kernel_calls_per_sample",
 			       json_object_new_double(pin.n ? (double)calls_timed / pin.n : 0));
 	json_object_object_add(c, "pin", series_to_json(&pin));
 	if (nr_calls) {
@@ -487,7 +489,7 @@ out_teardown:
 
 		/* per_call is per kernel call of the counting pass */
 		json_object_object_add(k, "pass", json_object_new_string("counting"));
-		json_object_object_add(k, "ops", json_object_new_int(fb.ops));
+		json_object_object_add(k, "samples", json_object_new_int(fb.ops));
 		json_object_object_add(c, "counters", k);
 	}
 	if (pins_ok && pins_read(&a1, &r1) == 0)

@@ -59,7 +59,7 @@ run tmpfs --backing file-shared,file-private --state warm,cold,read --file-dir "
 	jq -e '[.cases[] | select(.driver == "iouring" and .backing == "shmem" and .state == "cold")][0]
 		| .fallback.calls_per_op == 1 and .fallback.source == "mmap_lock-per-call"
 		  and .mmap_lock.acquisitions_per_op > 1' "$tmp/main.json" >/dev/null
-	ok $? "cold memfd io_uring: 1 slow-path entry per op, more lock acquisitions ($(jq -c '[.cases[] | select(.driver == "iouring" and .backing == "shmem" and .state == "cold")][0] | [.fallback.calls_per_op, .mmap_lock.acquisitions_per_op]' "$tmp/main.json"))"
+	ok $? "cold memfd io_uring: 1 slow-path entry per registration, more lock acquisitions ($(jq -c '[.cases[] | select(.driver == "iouring" and .backing == "shmem" and .state == "cold")][0] | [.fallback.calls_per_op, .mmap_lock.acquisitions_per_op]' "$tmp/main.json"))"
 } >"$tmp/tap"
 echo "# kernel $kv"
 plan "$(grep -cE '^(not )?ok ' "$tmp/tap")"
