@@ -672,8 +672,8 @@ void result_print_table(FILE *f, json_object *root)
 		fprintf(f, "pin, unpin: ns per page, median [distribution-free 95%% CI of the median]\n");
 	if (any_error)
 		fprintf(f, "error: times of failed calls are not shown (the JSON keeps them)\n");
-	fprintf(f, "fallback/op: kernel GUP calls per op that entered the slow path, "
-		"from an untimed counting pass (");
+	fprintf(f, "fallback/op: share of kernel GUP calls that entered the slow path "
+		"(untimed counting pass: ");
 	for (int k = 0; k < nsrc; k++)
 		fprintf(f, "%s%s", k ? ", " : "", sources[k]);
 	fprintf(f, "%s)\n", nsrc ? "" : "no source");
