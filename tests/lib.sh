@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # TAP helpers for shell tests run under prove. Source it, call plan, then ok/skip.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 GUPBENCH=${GUPBENCH:-$TOP/bench/gupbench}
@@ -6,7 +7,10 @@ _n=0
 _failed=0
 
 plan() { echo "1..$1"; }
-skip_all() { echo "1..0 # SKIP $*"; exit 4; }
+# A skipped file exits 0: prove counts it as skipped (and prints the reason), not failed.
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+# The whole file fails with one reason (e.g. a kernel it needs cannot be had).
+fail_all() { echo "1..1"; echo "not ok 1 - $*"; exit 1; }
 # ok COND_EXIT_STATUS DESCRIPTION: pass the status of the check, e.g. ok $? "..."
 ok() {
 	_n=$((_n + 1))
@@ -15,3 +19,36 @@ ok() {
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 diag() { echo "# $*"; }
 done_testing() { [ "$_failed" -eq 0 ]; exit $?; }
+
+# Kernels for the VM tests. kernel_fetch KIND runs scripts/kernel-fetch and returns its
+# status: 0 (KFETCH_OUT holds its shell lines), 3 when Debian's archive cannot be reached
+# and nothing is cached, anything else on a real failure; KFETCH_ERR is its last stderr line.
+# Only status 3 may skip a test: a reachable archive without a usable kernel is a failure.
+KFETCH_OUT='' KFETCH_ERR=''
+# shellcheck disable=SC2034  # KFETCH_OUT is for the test that sources this file
+kernel_fetch() {
+	local errf rc=0
+	errf=$(mktemp)
+	KFETCH_OUT=$("$TOP/scripts/kernel-fetch" "$1" 2>"$errf") || rc=$?
+	KFETCH_ERR=$(tail -n 1 "$errf")
+	rm -f "$errf"
+	return $rc
+}
+# Skipped for lack of the archive: noted in build/vm-skipped.txt, which `make test` prints
+# after prove's summary (and removes), so such a run does not pass unnoticed.
+VM_SKIPPED_FILE=${VM_SKIPPED_FILE:-$TOP/build/vm-skipped.txt}
+note_unreachable() {
+	mkdir -p "$(dirname "$VM_SKIPPED_FILE")" &&
+		echo "$(basename "$0"): $*" >>"$VM_SKIPPED_FILE"
+}
+# need_kernel KIND: fetch it; skip the whole file only if the archive is unreachable,
+# fail it otherwise.
+need_kernel() {
+	kernel_fetch "$1"
+	case $? in
+	0) return 0 ;;
+	3) note_unreachable "$1: $KFETCH_ERR"
+	   skip_all "no $1 kernel: $KFETCH_ERR" ;;
+	*) fail_all "kernel-fetch $1 failed: $KFETCH_ERR" ;;
+	esac
+}

@@ -7,8 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 not installed (scripts/setup.sh)"
-fetch_err=$("$TOP/scripts/kernel-fetch" deb-6.12 2>&1 >/dev/null) ||
-	skip_all "cannot fetch the deb-6.12 kernel packages: $(tail -n 1 <<<"$fetch_err")"
+need_kernel deb-6.12   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-numa.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 "$TOP/scripts/vm-run" --kernel deb-6.12 --cpus 4 --sockets 2 --nodes 2 --out "$out" \

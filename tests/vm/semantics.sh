@@ -6,8 +6,7 @@
 command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 not installed (scripts/setup.sh)"
 [ -x "$TOP/tests/kmod_fuzz" ] || skip_all "tests/kmod_fuzz not built (make -C tests)"
-fetch_err=$("$TOP/scripts/kernel-fetch" "$KERNEL" 2>&1 >/dev/null) ||
-	skip_all "cannot fetch the $KERNEL kernel packages: $(tail -n 1 <<<"$fetch_err")"
+need_kernel "$KERNEL"   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-vm.XXXXXX")
 trap 'rm -rf "$out"' EXIT
