@@ -29,8 +29,8 @@ test:
 	@prove --exec '' $(PROVE_FLAGS) tests/unit/*.t tests/host/*.t $(if $(NO_VM),,$$(ls tests/vm/*.t 2>/dev/null)); \
 	rc=$$?; \
 	if [ -s build/vm-skipped.txt ]; then \
-		echo "make test: VM tests SKIPPED: Debian's archive cannot be reached and no kernel is cached:"; \
-		sed 's/^/  /' build/vm-skipped.txt; \
+		echo "make test: VM tests SKIPPED (Debian's archive cannot be reached, no kernel cached): $$(cut -d: -f1 build/vm-skipped.txt | sort -u | paste -sd' ')"; \
+		cut -d: -f2- build/vm-skipped.txt | sort -u | sed 's/^ */  /'; \
 		rm -f build/vm-skipped.txt; \
 	fi; \
 	exit $$rc

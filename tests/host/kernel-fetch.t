@@ -18,6 +18,10 @@ mkdir -p "$tmp/bin"
 cat >"$tmp/bin/apt-cache" <<'EOF'
 #!/bin/bash
 while [ "${1:-}" = -o ]; do shift 2; done
+if [ -n "${FAKE_APT_CACHE_BROKEN:-}" ]; then
+	echo "E: Unable to parse package file /var/lib/apt/lists/x_Packages.lz4 (1)" >&2
+	exit 100
+fi
 case $1 in
 pkgnames) cut -d' ' -f1 "$FAKE_MADISON" | grep -F "$2" | sort -u ;;
 madison) shift; for n in "$@"; do grep "^$n |" "$FAKE_MADISON"; done; exit 0 ;;
@@ -89,7 +93,7 @@ fetch() {
 var() { (eval "$out"; eval "echo \"\${$1}\""); }
 flat() { tr '\n' ' ' <<<"$1"; }
 
-plan 20
+plan 21
 c1=$tmp/cache1
 fetch today-2026-11-29 ok "$c1"
 [ $rc -eq 0 ]; ok $? "today's archive: exit 0 (got $rc: $(tail -n 1 <<<"$err"))"
@@ -141,6 +145,10 @@ ok $? "falls back to bookworm main's set ($(var KERNEL_PKGS), $(var KERNEL_SUITE
 fetch today-2026-11-29 ok "$c0" deb-6.12
 [ $rc -eq 0 ] && [ "$(var KERNEL_PKG)" = linux-image-6.12.117+deb12-amd64 ] && [ -f "$(var VMLINUZ)" ]
 ok $? "deb-6.12: the signed 6.12.117 image ($(var KERNEL_PKG))"
+touch "$FAKE_LISTS/fake_Packages"   # the lists changed (and broke)
+out=$(FAKE_APT_CACHE_BROKEN=1 PATH=$tmp/bin:$PATH GUPBENCH_CACHE=$c1 "$FETCH" deb-6.1 2>&1 >/dev/null)
+[ $? -eq 1 ] && grep -q '^kernel-fetch: error: apt-cache pkgnames failed: E: Unable to parse' <<<"$out"
+ok $? "apt-cache itself fails (corrupt lists): an error, not unreachable, even with a cache ($out)"
 PATH=$tmp/bin:$PATH "$FETCH" deb-5.10 >/dev/null 2>&1
 [ $? -eq 1 ]; ok $? "an unknown kernel line is an error, not unreachable"
 
