@@ -115,7 +115,7 @@ vmrun $s hang run1 -- -- sh -c 'echo "accel=$GUPBENCH_ACCEL"'
 [ $rc = 0 ] && [ "$(cat "$tmp/$s/run1.stdout")" = accel=tcg ]
 ok $? "silent KVM: the command ran on TCG and passed (exit $rc: $(last_err "$tmp/$s/run1.stderr"))"
 [ "$(kvm_lines "$tmp/$s/run1.stderr")" = 1 ] &&
-	grep -q '^vm-run: KVM guest did not reach user space within 5s' "$tmp/$s/run1.stderr"
+	grep -q '^vm-run: KVM guest did not reach user space within 4s' "$tmp/$s/run1.stderr"
 ok $? "silent KVM: one line says why: $(grep 'vm-run:' "$tmp/$s/run1.stderr")"
 a=$(json_field "$tmp/$s/run1/vm.json" kvm_attempt_s)
 lt "$a" 10 && lt "$secs" 120
