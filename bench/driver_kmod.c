@@ -9,6 +9,16 @@
  * One ioctl pins the whole buffer, nr_pages per call, once: the module
  * releases each call's pages right after timing it, so pin() learns both
  * times and unpin() only reports the stashed unpin time.
+ *
+ * Timing pass (ctx->count NULL): the request does not ask to count, so the
+ * module's kprobe stays out of the kernel text. If another process was
+ * counting at the same time the module says so (GUPBENCH_RF_PROBE_ARMED):
+ * such ops are counted and reported on stderr, as are calls the scheduler
+ * interrupted (context switch or migration), which the module flags per
+ * sample; op_result has no field for either yet, so the timings keep them.
+ * Counting pass (ctx->count set): GUPBENCH_O_COUNT arms the probe for that
+ * request only, and op_result gets its fallback counts when the module
+ * says they are valid.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,8 +32,9 @@
 #include "gupbench_ioctl.h"
 #include "kmod_info.h"
 
-_Static_assert(sizeof(struct gupbench_req) == 224, "uapi layout");
-_Static_assert(sizeof(struct gupbench_info) == 264, "uapi layout");
+_Static_assert(sizeof(struct gupbench_req) == GUPBENCH_REQ_SIZE_VER0, "uapi layout");
+_Static_assert(sizeof(struct gupbench_info) == GUPBENCH_INFO_SIZE_VER0, "uapi layout");
+_Static_assert(sizeof(struct gupbench_sample) == 48, "uapi layout");
 
 struct kmod_priv {
 	int fd;
@@ -37,6 +48,8 @@ struct kmod_priv {
 	struct gupbench_sample *samples;
 	double *call_ns;
 	uint64_t samples_cap;
+	/* timing ops whose calls a probe may have slowed; calls scheduled out */
+	uint64_t timing_ops, probe_overlaps, switched_calls, migrated_calls;
 };
 
 static void kmod_free(struct kmod_priv *p)
@@ -100,6 +113,8 @@ const char *kmod_fallback_reason(unsigned int status)
 	case GUPBENCH_FB_REGISTER:	return "register_kprobe failed";
 	case GUPBENCH_FB_BUSY:		return "too many concurrent requests";
 	case GUPBENCH_FB_IMPLAUSIBLE:	return "the probe read an implausible page count";
+	case GUPBENCH_FB_NOT_TRUSTED:	return "the probe's self-test did not pass: not trusted";
+	case GUPBENCH_FB_NOT_ASKED:	return "not asked for (timing request)";
 	default:			return "unknown reason";
 	}
 }
@@ -122,8 +137,10 @@ static int kmod_open(const char *dev, struct gupbench_info *info, char *why, siz
 	}
 	memset(info, 0, sizeof(*info));
 	if (ioctl(fd, GUPBENCH_IOC_INFO, info) < 0) {
-		set_reason(why, n, "%s: GUPBENCH_IOC_INFO: %s (not the gupbench module?)",
-			   dev, errno_name(errno));
+		/* An interface-v1 module knows no such command. */
+		set_reason(why, n, "%s: GUPBENCH_IOC_INFO: %s (%s)", dev, errno_name(errno),
+			   errno == ENOTTY ? "an older gupbench module? rebuild and reload kmod/" :
+			   "not the gupbench module?");
 		close(fd);
 		return -1;
 	}
@@ -141,7 +158,7 @@ static const char *kmod_gup_path(const struct kver *kv, const char *op)
 	if (kmod_op_gup_path(op))
 		return kmod_op_gup_path(op);
 	/* No case yet (gupbench list): every op, and the fallback target by kv. */
-	if (kver_at_least(kv, 6, 3))
+	if (kver_at_least(kv, 6, 2))
 		return "pin_user_pages_fast|get_user_pages_fast|pin_user_pages by --op "
 		       "(slow path: __gup_longterm_locked)";
 	return "pin_user_pages_fast|get_user_pages_fast|pin_user_pages by --op "
@@ -226,9 +243,11 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 	per_call = kmod_per_call(p, pages, per_call);
 
 	memset(&req, 0, sizeof(req));
-	req.version = GUPBENCH_UAPI_VERSION;
+	req.size = sizeof(req);
 	req.op = p->op;
 	req.flags = p->flags;
+	/* The probe is armed for counting requests only, never while timing. */
+	req.options = c->count ? GUPBENCH_O_COUNT : 0;
 	req.addr = (uintptr_t)b->addr;
 	req.length = b->len;
 	req.pages_per_call = per_call;
@@ -265,8 +284,15 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 	r->pages_done = req.res.pages_pinned;
 	r->err = req.res.first_error ? (int)req.res.first_error : (ret < 0 ? errno : 0);
 	/* A probe that missed hits would undercount: report nothing rather than a guess. */
-	r->has_fallback = req.res.fallback_status == GUPBENCH_FB_COUNTED &&
+	r->has_fallback = c->count && req.res.fallback_status == GUPBENCH_FB_COUNTED &&
 			  !(req.res.flags & GUPBENCH_RF_PROBE_MISSED);
+	if (!c->count) {
+		p->timing_ops++;
+		if (req.res.flags & GUPBENCH_RF_PROBE_ARMED)
+			p->probe_overlaps++;
+		p->switched_calls += req.res.switched_calls;
+		p->migrated_calls += req.res.migrated_calls;
+	}
 	if (r->has_fallback) {
 		r->fallback_calls = req.res.fallback_calls;
 		r->fallback_pages = req.res.fallback_pages;
@@ -299,9 +325,81 @@ static void kmod_teardown(struct driver_ctx *c)
 
 	if (!p)
 		return;
+	/*
+	 * No op_result field carries these yet: say it where a user sees it.
+	 * Another process counting with the module during a timing op put
+	 * the kprobe's cost into its slow-path calls.
+	 */
+	if (p->probe_overlaps)
+		fprintf(stderr, "gupbench: kmod: %" PRIu64 " of %" PRIu64 " timed ops ran with "
+			"the module's fallback probe armed (another process counting, or a "
+			"kernel where it stays armed): their times include probe hits\n",
+			p->probe_overlaps, p->timing_ops);
+	if (c->o->verbose && (p->switched_calls || p->migrated_calls))
+		fprintf(stderr, "gupbench: kmod: %" PRIu64 " timed calls were scheduled out "
+			"and %" PRIu64 " migrated (kept in the timings)\n", p->switched_calls,
+			p->migrated_calls);
 	close(p->fd);
 	kmod_free(p);
 	c->priv = NULL;
+}
+
+static const char *const selftest_names[] = {
+	[GUPBENCH_ST_NOT_RUN] = "not-run",
+	[GUPBENCH_ST_OK] = "ok",
+	[GUPBENCH_ST_BLIND] = "blind",
+	[GUPBENCH_ST_IMPLAUSIBLE] = "implausible",
+	[GUPBENCH_ST_FAILED] = "failed",
+	[GUPBENCH_ST_UNAVAILABLE] = "unavailable",
+};
+
+/* fallback_probe.selftest: {"status", "calls", "pages", "reason"} (names fixed). */
+static json_object *kmod_selftest_json(const struct gupbench_info *info)
+{
+	json_object *j = json_object_new_object();
+	uint32_t st = info->selftest_status;
+	const char *pin = info->selftest_flags & GUPBENCH_F_LONGTERM ? "WRITE|LONGTERM" : "WRITE";
+	bool figures = st == GUPBENCH_ST_OK || st == GUPBENCH_ST_BLIND ||
+		       st == GUPBENCH_ST_IMPLAUSIBLE;
+	char why[REASON_MAX] = "";
+
+	switch (st) {
+	case GUPBENCH_ST_OK:
+		break;
+	case GUPBENCH_ST_NOT_RUN:
+		set_reason(why, sizeof(why), "runs at the first counting request");
+		break;
+	case GUPBENCH_ST_BLIND:
+		set_reason(why, sizeof(why), "a %s pin of an untouched page reached the slow path "
+			   "but the probe never fired (call site inlined?)", pin);
+		break;
+	case GUPBENCH_ST_IMPLAUSIBLE:
+		set_reason(why, sizeof(why), "a %s pin of one untouched page was seen %" PRIu64
+			   " times for %" PRIu64 " pages (expected 1 and 1)", pin,
+			   (uint64_t)info->selftest_calls, (uint64_t)info->selftest_pages);
+		break;
+	case GUPBENCH_ST_FAILED:
+		set_reason(why, sizeof(why), "the %s test pin could not be made: %s", pin,
+			   errno_name((int)info->selftest_error) ? : "unknown error");
+		break;
+	case GUPBENCH_ST_UNAVAILABLE:
+		set_reason(why, sizeof(why), "no probe to test: %s",
+			   kmod_fallback_reason(info->fallback_status));
+		break;
+	default:
+		set_reason(why, sizeof(why), "unknown self-test status %u", st);
+		break;
+	}
+	json_object_object_add(j, "status", json_object_new_string(
+		st < sizeof(selftest_names) / sizeof(selftest_names[0]) ? selftest_names[st] :
+		"failed"));
+	json_object_object_add(j, "calls", figures ?
+		json_object_new_int64(info->selftest_calls) : NULL);
+	json_object_object_add(j, "pages", figures ?
+		json_object_new_int64(info->selftest_pages) : NULL);
+	json_object_object_add(j, "reason", *why ? json_object_new_string(why) : NULL);
+	json_object_object_add(j, "pins", json_object_new_int(info->selftest_pins));
+	return j;
 }
 
 int kmod_describe(const char *dev, json_object **out)
@@ -333,6 +431,7 @@ int kmod_describe(const char *dev, json_object **out)
 	json_object_object_add(j, "page_size", json_object_new_int(info.page_size));
 
 	fb = json_object_new_object();
+	/* available: counting requests count (probes registered, self-test passed) */
 	json_object_object_add(fb, "available",
 			       json_object_new_boolean(info.fallback_status == GUPBENCH_FB_COUNTED));
 	json_object_object_add(fb, "status", json_object_new_string(
@@ -347,6 +446,7 @@ int kmod_describe(const char *dev, json_object **out)
 		json_object_object_add(pj, "symbol",
 				       json_object_new_string(info.probes[i].symbol));
 		json_object_object_add(pj, "arg", json_object_new_int(info.probes[i].arg));
+		/* registered; armed only during counting requests (see "armed_now") */
 		json_object_object_add(pj, "armed",
 				       json_object_new_boolean(info.probes[i].status == 0));
 		json_object_object_add(pj, "error", info.probes[i].status ?
@@ -354,6 +454,9 @@ int kmod_describe(const char *dev, json_object **out)
 		json_object_array_add(probes, pj);
 	}
 	json_object_object_add(fb, "probes", probes);
+	json_object_object_add(fb, "armed_now", json_object_new_int(info.armed));
+	json_object_object_add(fb, "arm_count", json_object_new_int64(info.arm_count));
+	json_object_object_add(fb, "selftest", kmod_selftest_json(&info));
 	json_object_object_add(j, "fallback_probe", fb);
 	json_object_object_add(j, "max_concurrent", json_object_new_int(info.max_concurrent));
 

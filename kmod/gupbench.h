@@ -5,8 +5,9 @@
 #ifndef _GUPBENCH_H
 #define _GUPBENCH_H
 
-#include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/mm.h>
+#include <linux/types.h>
 
 #include "gupbench_ioctl.h"
 
@@ -15,7 +16,7 @@
 #error "GUPBENCH_KV is not defined: build with kmod/Kbuild"
 #endif
 
-#define GUPBENCH_MODULE_VERSION	"0.1.0"
+#define GUPBENCH_MODULE_VERSION	"0.2.0"
 
 /*
  * Fallback counters of one request. Only the task that owns the slot writes
@@ -33,15 +34,40 @@ struct gupbench_fb {
 	unsigned long missed;			/* kprobe misses at the start */
 	int slot;
 	u32 status;				/* GUPBENCH_FB_* */
+	bool armed;				/* this request holds the probes armed */
+	bool overlap;				/* a probe was armed during the request */
+	int arm_seq;				/* arming sequence at the start */
 };
+
+/* The interface's flag bits, as the kernel being built names them. */
+static inline unsigned int gupbench_foll_flags(u32 flags)
+{
+	unsigned int foll = 0;
+
+	if (flags & GUPBENCH_F_WRITE)
+		foll |= FOLL_WRITE;
+	if (flags & GUPBENCH_F_LONGTERM)
+		foll |= FOLL_LONGTERM;
+	return foll;
+}
 
 int gupbench_probe_init(bool enable);
 void gupbench_probe_exit(void);
+/* Test the probes once, in the calling task's address space (needs an mm). */
+void gupbench_probe_selftest(void);
 void gupbench_probe_describe(struct gupbench_info *info);
 
-/* Start counting for current. Fills fb; fb->status says whether it counts. */
-void gupbench_fb_begin(struct gupbench_fb *fb);
-/* Stop counting; true if a kprobe missed hits since gupbench_fb_begin(). */
+/*
+ * Before a request's first call, outside any timed window. count: arm the
+ * probes and count for current (fb->status says whether it does);
+ * otherwise only note whether another request has them armed.
+ */
+void gupbench_fb_begin(struct gupbench_fb *fb, bool count);
+/*
+ * After the last call: stop counting and disarm (if counting); true if a
+ * kprobe missed hits since gupbench_fb_begin(). fb->overlap then says
+ * whether a probe was armed at any time in between.
+ */
 bool gupbench_fb_end(struct gupbench_fb *fb);
 
 static inline u64 gupbench_fb_calls(const struct gupbench_fb *fb)

@@ -7,7 +7,13 @@
  * module walks the range with one GUP call per chunk, times each call and
  * the release of what it returned with ktime_get_ns(), and releases every
  * page before the next call. Fallbacks to the slow path are counted by
- * fallback_probe.c.
+ * fallback_probe.c, for requests that ask for it (GUPBENCH_O_COUNT) only:
+ * its probes are in the kernel text only while such a request runs.
+ *
+ * Each sample also says on which CPU the call started and ended and how
+ * many times the task was scheduled out during it (nvcsw + nivcsw), read
+ * just outside the timed window, so that userspace can tell a preempted
+ * or migrated call from a slow one.
  *
  * Each request has its own pages array and sample buffer, allocated before
  * anything is timed; nothing shared is written per call, so any number of
@@ -35,7 +41,7 @@
 static bool fallback_probe = true;
 module_param(fallback_probe, bool, 0444);
 MODULE_PARM_DESC(fallback_probe,
-		 "Count slow-path fallbacks with a kprobe (default: on; off removes the probe's cost)");
+		 "Register the slow-path kprobe, armed only during counting requests (default: on)");
 
 struct gupbench_run {
 	const struct gupbench_req *req;
@@ -50,24 +56,10 @@ struct gupbench_run {
 	struct gupbench_result res;
 };
 
-/* The interface's flag bits, as the kernel being built names them. */
-static unsigned int gupbench_foll_flags(u32 flags)
-{
-	unsigned int foll = 0;
-
-	if (flags & GUPBENCH_F_WRITE)
-		foll |= FOLL_WRITE;
-	if (flags & GUPBENCH_F_LONGTERM)
-		foll |= FOLL_LONGTERM;
-	return foll;
-}
-
 static int gupbench_validate(const struct gupbench_req *req)
 {
 	u64 end, npages;
 
-	if (req->version != GUPBENCH_UAPI_VERSION)
-		return -EINVAL;
 	if (req->options & ~GUPBENCH_O_ALL)
 		return -EINVAL;
 	if (memchr_inv(req->__reserved, 0, sizeof(req->__reserved)))
@@ -149,7 +141,7 @@ static long gupbench_gup(struct gupbench_run *run, unsigned long start,
 		return pin_user_pages_fast(start, n, run->gup_flags, run->pages);
 	case GUPBENCH_OP_GET_FAST:
 		return get_user_pages_fast(start, n, run->gup_flags, run->pages);
-	default:
+	case GUPBENCH_OP_PIN:
 		if (mmap_read_lock_killable(mm))
 			return -EINTR;
 #if GUPBENCH_KV < 605	/* 6.5 dropped the vmas argument */
@@ -159,6 +151,10 @@ static long gupbench_gup(struct gupbench_run *run, unsigned long start,
 #endif
 		mmap_read_unlock(mm);
 		return ret;
+	default:
+		/* gupbench_validate() lets no other op through. */
+		WARN_ON_ONCE(1);
+		return -EINVAL;
 	}
 }
 
@@ -176,6 +172,12 @@ static void gupbench_release(struct gupbench_run *run, unsigned long n)
 	} else {
 		unpin_user_pages(run->pages, n);
 	}
+}
+
+/* Times the task was scheduled out, voluntarily or not. */
+static unsigned long gupbench_switches(void)
+{
+	return READ_ONCE(current->nvcsw) + READ_ONCE(current->nivcsw);
 }
 
 /* What a timed region adds by itself: the best of a few empty ones. */
@@ -210,20 +212,26 @@ static int gupbench_loop(struct gupbench_run *run)
 			unsigned long start = req->addr + (off << PAGE_SHIFT);
 			struct gupbench_sample s = { .pages_requested = n };
 			u64 fb_calls, fb_pages, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+			unsigned long sw = 0;
 			long ret;
 
 			fb_calls = gupbench_fb_calls(&run->fb);
 			fb_pages = gupbench_fb_pages(&run->fb);
 
-			if (timed)
+			if (timed) {
+				s.cpu_start = raw_smp_processor_id();
+				sw = gupbench_switches();
 				t0 = ktime_get_ns();
+			}
 			ret = gupbench_gup(run, start, n);
 			if (timed)
 				t1 = ktime_get_ns();
 
+			/* GUP never returns more pages than it was asked for. */
+			if (WARN_ON_ONCE(ret > (long)n))
+				ret = n;
 			if (ret > 0) {
-				/* Never more than asked for; be safe if it were. */
-				unsigned long got = min_t(unsigned long, ret, n);
+				unsigned long got = ret;
 
 				if (timed)
 					t2 = ktime_get_ns();
@@ -241,6 +249,19 @@ static int gupbench_loop(struct gupbench_run *run)
 					res->first_error = -ret;
 			}
 			s.pin_ns = t1 - t0;
+			if (timed) {
+				sw = gupbench_switches() - sw;
+				s.cpu_end = raw_smp_processor_id();
+				s.switches = min_t(unsigned long, sw, U32_MAX);
+				if (s.cpu_end != s.cpu_start) {
+					s.flags |= GUPBENCH_SF_MIGRATED;
+					res->migrated_calls++;
+				}
+				if (sw) {
+					s.flags |= GUPBENCH_SF_SWITCHED;
+					res->switched_calls++;
+				}
+			}
 
 			if (counting) {
 				fb_calls = gupbench_fb_calls(&run->fb) - fb_calls;
@@ -279,14 +300,34 @@ static long gupbench_ioc_run(struct gupbench_req __user *ureq)
 	struct gupbench_run run = { .req = &req };
 	u64 fb_calls, fb_pages, t0;
 	bool missed;
+	u32 usize;
 	int ret;
 
-	if (copy_from_user(&req, ureq, sizeof(req)))
+	/*
+	 * Size-versioned, as copy_struct_from_user() defines it: a known size,
+	 * or a larger one whose bytes beyond ours are zero.
+	 */
+	if (get_user(usize, &ureq->size))
 		return -EFAULT;
+	if (usize < GUPBENCH_REQ_SIZE_VER0)
+		return -EINVAL;
+	if (usize > GUPBENCH_REQ_SIZE_MAX)
+		return -E2BIG;
+	ret = copy_struct_from_user(&req, sizeof(req), ureq, usize);
+	if (ret)
+		return ret;
+	/* Output only: whatever the caller left there means nothing. */
+	memset(&req.res, 0, sizeof(req.res));
 	ret = gupbench_validate(&req);
 	if (ret)
 		return ret;
 	if (!current->mm)
+		return -EFAULT;
+	/*
+	 * Stale figures must never pass for this request's, and a result
+	 * that cannot be written is found out before anything runs.
+	 */
+	if (clear_user(&ureq->res, sizeof(ureq->res)))
 		return -EFAULT;
 
 	run.nr_pages = req.length >> PAGE_SHIFT;
@@ -307,7 +348,7 @@ static long gupbench_ioc_run(struct gupbench_req __user *ureq)
 
 	if (!(req.options & GUPBENCH_O_LOOP_TIME))
 		run.res.clock_ns = gupbench_clock_cost();
-	gupbench_fb_begin(&run.fb);
+	gupbench_fb_begin(&run.fb, req.options & GUPBENCH_O_COUNT);
 	t0 = ktime_get_ns();
 	ret = gupbench_loop(&run);
 	run.res.loop_ns = ktime_get_ns() - t0;
@@ -323,6 +364,8 @@ static long gupbench_ioc_run(struct gupbench_req __user *ureq)
 	}
 
 	run.res.fallback_status = run.fb.status;
+	if (run.fb.overlap)
+		run.res.flags |= GUPBENCH_RF_PROBE_ARMED;
 	if (run.fb.status == GUPBENCH_FB_COUNTED) {
 		run.res.fallback_calls = fb_calls;
 		run.res.fallback_pages = fb_pages;
@@ -338,11 +381,14 @@ static long gupbench_ioc_run(struct gupbench_req __user *ureq)
 	return ret;
 }
 
-static long gupbench_ioc_info(struct gupbench_info __user *uinfo)
+/* usize: the caller's struct size, from the command; >= GUPBENCH_INFO_SIZE_VER0. */
+static long gupbench_ioc_info(void __user *uinfo, size_t usize)
 {
 	struct gupbench_info info;
+	size_t n = min(usize, sizeof(info));
 
 	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
 	info.version = GUPBENCH_UAPI_VERSION;
 	info.page_size = PAGE_SIZE;
 	strscpy(info.module_version, GUPBENCH_MODULE_VERSION, sizeof(info.module_version));
@@ -352,7 +398,10 @@ static long gupbench_ioc_info(struct gupbench_info __user *uinfo)
 	info.max_samples = GUPBENCH_MAX_SAMPLES;
 	gupbench_probe_describe(&info);
 
-	if (copy_to_user(uinfo, &info, sizeof(info)))
+	if (copy_to_user(uinfo, &info, n))
+		return -EFAULT;
+	/* Fields a newer caller knows and we do not: zero, "not reported". */
+	if (usize > n && clear_user(uinfo + n, usize - n))
 		return -EFAULT;
 	return 0;
 }
@@ -361,11 +410,17 @@ static long gupbench_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 {
 	void __user *uarg = (void __user *)arg;
 
+	/* INFO: any struct size the caller was built with, from ours up. */
+	if (_IOC_TYPE(cmd) == GUPBENCH_IOC_MAGIC &&
+	    _IOC_NR(cmd) == _IOC_NR(GUPBENCH_IOC_INFO) && _IOC_DIR(cmd) == _IOC_READ) {
+		if (_IOC_SIZE(cmd) < GUPBENCH_INFO_SIZE_VER0 ||
+		    _IOC_SIZE(cmd) > GUPBENCH_REQ_SIZE_MAX)
+			return -ENOTTY;
+		return gupbench_ioc_info(uarg, _IOC_SIZE(cmd));
+	}
 	switch (cmd) {
 	case GUPBENCH_IOC_RUN:
 		return gupbench_ioc_run(uarg);
-	case GUPBENCH_IOC_INFO:
-		return gupbench_ioc_info(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -400,16 +455,19 @@ static int __init gupbench_init(void)
 {
 	int ret;
 
-	BUILD_BUG_ON(sizeof(struct gupbench_sample) != 32);
-	BUILD_BUG_ON(sizeof(struct gupbench_result) != 128);
-	BUILD_BUG_ON(sizeof(struct gupbench_req) != 224);
+	BUILD_BUG_ON(sizeof(struct gupbench_sample) != 48);
+	BUILD_BUG_ON(sizeof(struct gupbench_result) != 144);
+	BUILD_BUG_ON(sizeof(struct gupbench_req) != GUPBENCH_REQ_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct gupbench_probe_info) != 72);
-	BUILD_BUG_ON(sizeof(struct gupbench_info) != 264);
+	BUILD_BUG_ON(sizeof(struct gupbench_info) != GUPBENCH_INFO_SIZE_VER0);
 	BUILD_BUG_ON(GUPBENCH_MAX_PAGES_PER_CALL > INT_MAX);
 
 	ret = gupbench_probe_init(fallback_probe);
 	if (ret)
 		return ret;
+	/* In the loading task: see gupbench_selftest_locked() for why at load. */
+	if (current->mm)
+		gupbench_probe_selftest();
 	ret = misc_register(&gupbench_dev);
 	if (ret) {
 		gupbench_probe_exit();

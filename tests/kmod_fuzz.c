@@ -13,7 +13,11 @@
  * middle of a long request (SIGALRM with and without SA_RESTART, SIGKILL and
  * SIGINT of a child), mixed with valid requests whose results are checked
  * against what the request implies (call and page counts, samples, fallback
- * counts where they are exact).
+ * counts where they are exact). Interface v2: request sizes below, at and
+ * above the known one (zero and non-zero tails), INFO buffers of other
+ * sizes, the counting option (GUPBENCH_O_COUNT: counts only with it, the
+ * probe disarmed after), and timing requests that run while another thread
+ * counts (they must say so: GUPBENCH_RF_PROBE_ARMED).
  *
  * Every outcome is predicted by a model of the module's validation: a
  * request that should fail but succeeds, an unexpected errno, a result that
@@ -50,7 +54,7 @@
 #include "gupbench_ioctl.h"
 #include "tap.h"
 
-#define NR_TESTS	22
+#define NR_TESTS	27
 #define RW_PAGES	64
 #define SB_ENTRIES	512	/* sample buffer entries, followed by a guard page */
 #define MAX_NOTES	12	/* diagnostics per test */
@@ -72,19 +76,31 @@ static bool verbose;
 static struct gupbench_info info;
 static atomic_long nreq;	/* requests sent, all threads */
 static int notes;
+/*
+ * Only one thread sends requests: a timing request must then never see the
+ * probe armed, and a counting one must find the probe free of others.
+ */
+static bool solo = true;
+/*
+ * Up to 6.1 (two probes) the module keeps them armed from load to unload
+ * (kmod/fallback_probe.c: GUPBENCH_ARM_ON_DEMAND) and flags every request.
+ */
+static bool always_armed;
 
 /* memory the requests point at */
 static char *rw, *hole, *none, *ro, *textpage;
 static struct gupbench_sample *sbuf, *sro;
 static char *reqpage;	/* one RW page followed by a PROT_NONE page */
 
-enum expect { EXP_OK, EXP_EINVAL, EXP_EFAULT, EXP_SAMPLES_EFAULT, EXP_FAULT_OR_FAILED };
+enum expect { EXP_OK, EXP_EINVAL, EXP_EFAULT, EXP_SAMPLES_EFAULT, EXP_FAULT_OR_FAILED,
+	      EXP_E2BIG, EXP_NOMODEL };
 
 /* Each test gets its own budget of diagnostic lines. */
 #define tap_ok(...) (notes = 0, tap_ok(__VA_ARGS__))
 
 static const char *const exp_name[] = {
 	"ok", "EINVAL", "EFAULT", "EFAULT after run (samples)", "EFAULT or failed calls",
+	"E2BIG", "(size beyond this struct: not modelled)",
 };
 
 static void note(const char *fmt, ...)
@@ -131,7 +147,7 @@ static void req_init(struct gupbench_req *q, unsigned int op, unsigned int flags
 		     const void *addr, uint64_t len, uint64_t ppc, uint64_t it)
 {
 	memset(q, 0, sizeof(*q));
-	q->version = GUPBENCH_UAPI_VERSION;
+	q->size = sizeof(*q);
 	q->op = op;
 	q->flags = flags;
 	q->addr = (uintptr_t)addr;
@@ -160,7 +176,14 @@ static enum expect model(const struct gupbench_req *q)
 	uint64_t end, npages, ppc, send, calls, written;
 	bool vague = false;
 
-	if (q->version != GUPBENCH_UAPI_VERSION || (q->options & ~GUPBENCH_O_ALL))
+	/* size: E2BIG above the cap; this struct is all the tail there is */
+	if (q->size > GUPBENCH_REQ_SIZE_MAX)
+		return EXP_E2BIG;
+	if (q->size < GUPBENCH_REQ_SIZE_VER0)
+		return EXP_EINVAL;
+	if (q->size > sizeof(*q))
+		return EXP_NOMODEL;
+	if (q->options & ~GUPBENCH_O_ALL)
 		return EXP_EINVAL;
 	for (size_t i = 0; i < sizeof(q->__reserved) / sizeof(q->__reserved[0]); i++)
 		if (q->__reserved[i])
@@ -220,8 +243,10 @@ static uint64_t req_calls(const struct gupbench_req *q)
 	return q->iterations * ceil_div(npages, ppc);
 }
 
-static bool fb_status_ok(uint32_t st)
+static bool fb_status_ok(const struct gupbench_req *q, uint32_t st)
 {
+	if (!(q->options & GUPBENCH_O_COUNT))
+		return st == GUPBENCH_FB_NOT_ASKED;
 	return st == info.fallback_status || st == GUPBENCH_FB_BUSY ||
 	       st == GUPBENCH_FB_IMPLAUSIBLE;
 }
@@ -247,7 +272,7 @@ static bool res_consistent(const struct gupbench_req *q, const struct gupbench_s
 	uint64_t ppc = q->pages_per_call ? q->pages_per_call : npages;
 	bool counted = r->fallback_status == GUPBENCH_FB_COUNTED &&
 		       !(r->flags & GUPBENCH_RF_PROBE_MISSED);
-	uint64_t sum_pin = 0, sum_pinned = 0, sum_fb = 0;
+	uint64_t sum_pin = 0, sum_pinned = 0, sum_fb = 0, sum_sw = 0, sum_mig = 0;
 
 #define BAD(...) do { snprintf(why, n, __VA_ARGS__); return false; } while (0)
 	if (partial ? r->calls > calls : r->calls != calls)
@@ -267,12 +292,24 @@ static bool res_consistent(const struct gupbench_req *q, const struct gupbench_s
 		    (uint64_t)r->failed_calls);
 	if (r->first_error >= 4096)
 		BAD("first_error %u", r->first_error);
-	if (!fb_status_ok(r->fallback_status))
-		BAD("fallback_status %u (module: %u)", r->fallback_status, info.fallback_status);
+	if (!fb_status_ok(q, r->fallback_status))
+		BAD("fallback_status %u (module: %u, options %#x)", r->fallback_status,
+		    info.fallback_status, q->options);
+	/* A request that counted had the probe armed; alone, no other one did. */
+	if (r->fallback_status == GUPBENCH_FB_COUNTED && !(r->flags & GUPBENCH_RF_PROBE_ARMED))
+		BAD("counted without PROBE_ARMED");
+	if (solo && !always_armed && !(q->options & GUPBENCH_O_COUNT) &&
+	    (r->flags & GUPBENCH_RF_PROBE_ARMED))
+		BAD("timing request saw the probe armed with nobody counting");
+	if (r->switched_calls > r->calls || r->migrated_calls > r->calls)
+		BAD("switched %" PRIu64 " / migrated %" PRIu64 " calls of %" PRIu64,
+		    (uint64_t)r->switched_calls, (uint64_t)r->migrated_calls, (uint64_t)r->calls);
+	if ((q->options & GUPBENCH_O_LOOP_TIME) && (r->switched_calls || r->migrated_calls))
+		BAD("scheduling figures with GUPBENCH_O_LOOP_TIME");
 	if (r->fallback_status != GUPBENCH_FB_COUNTED && (r->fallback_calls || r->fallback_pages))
 		BAD("fallback counts without status 0");
 	if (r->flags & ~(GUPBENCH_RF_INTERRUPTED | GUPBENCH_RF_SAMPLES_TRUNCATED |
-			 GUPBENCH_RF_PROBE_MISSED))
+			 GUPBENCH_RF_PROBE_MISSED | GUPBENCH_RF_PROBE_ARMED))
 		BAD("unknown result flags %#x", r->flags);
 	if (r->__pad || r->__reserved[0] || r->__reserved[1])
 		BAD("reserved result fields set");
@@ -321,13 +358,30 @@ static bool res_consistent(const struct gupbench_req *q, const struct gupbench_s
 		if (counted && q->op == GUPBENCH_OP_PIN && s->fallback_pages != s->pages_requested)
 			BAD("sample %" PRIu64 ": op pin fell back %u of %u", i, s->fallback_pages,
 			    s->pages_requested);
+		if (s->flags & ~(GUPBENCH_SF_MIGRATED | GUPBENCH_SF_SWITCHED))
+			BAD("sample %" PRIu64 ": unknown flags %#x", i, s->flags);
+		if (!!(s->flags & GUPBENCH_SF_SWITCHED) != !!s->switches ||
+		    !!(s->flags & GUPBENCH_SF_MIGRATED) != (s->cpu_start != s->cpu_end))
+			BAD("sample %" PRIu64 ": flags %#x, %u switches, cpu %u -> %u", i,
+			    s->flags, s->switches, s->cpu_start, s->cpu_end);
+		if ((q->options & GUPBENCH_O_LOOP_TIME) &&
+		    (s->flags || s->switches || s->cpu_start || s->cpu_end))
+			BAD("sample %" PRIu64 ": scheduling figures with LOOP_TIME", i);
+		if (s->cpu_start >= 65536 || s->cpu_end >= 65536)
+			BAD("sample %" PRIu64 ": cpu %u -> %u", i, s->cpu_start, s->cpu_end);
 		sum_pin += s->pin_ns;
 		sum_pinned += s->pages_pinned;
 		sum_fb += s->fallback_pages;
+		sum_sw += !!(s->flags & GUPBENCH_SF_SWITCHED);
+		sum_mig += !!(s->flags & GUPBENCH_SF_MIGRATED);
 	}
 	if (r->samples_written == r->calls) {
 		if (sum_pin != r->pin_ns || sum_pinned != r->pages_pinned)
 			BAD("samples do not add up to the totals");
+		if (sum_sw != r->switched_calls || sum_mig != r->migrated_calls)
+			BAD("sample flags %" PRIu64 "/%" PRIu64 " != switched/migrated %" PRIu64
+			    "/%" PRIu64, sum_sw, sum_mig, (uint64_t)r->switched_calls,
+			    (uint64_t)r->migrated_calls);
 		if (counted && sum_fb != r->fallback_pages)
 			BAD("sample fallbacks %" PRIu64 " != total %" PRIu64, sum_fb,
 			    (uint64_t)r->fallback_pages);
@@ -353,9 +407,9 @@ static bool res_poisoned(const struct gupbench_req *q)
 
 static void describe(const struct gupbench_req *q, char *buf, size_t n)
 {
-	snprintf(buf, n, "v%u op %u flags %#x options %#x addr %#" PRIx64 " len %#" PRIx64
+	snprintf(buf, n, "size %u op %u flags %#x options %#x addr %#" PRIx64 " len %#" PRIx64
 		 " ppc %" PRIu64 " it %" PRIu64 " samples %#" PRIx64 " cap %" PRIu64
-		 " rsv %" PRIx64 "/%" PRIx64, q->version, q->op, q->flags, q->options,
+		 " rsv %" PRIx64 "/%" PRIx64, q->size, q->op, q->flags, q->options,
 		 (uint64_t)q->addr, (uint64_t)q->length, (uint64_t)q->pages_per_call,
 		 (uint64_t)q->iterations, (uint64_t)q->samples, (uint64_t)q->samples_cap,
 		 (uint64_t)q->__reserved[0], (uint64_t)q->__reserved[3]);
@@ -385,9 +439,15 @@ static bool check_req(int dfd, struct gupbench_req *q, const char *what)
 	res_poison(q);
 	err = do_req(dfd, q);
 	switch (e) {
+	case EXP_NOMODEL:
+		/* random sizes beyond this struct are tested in test_sizes() */
+		ok = true;
+		break;
 	case EXP_EINVAL:
 	case EXP_EFAULT:
-		ok = err == (e == EXP_EINVAL ? EINVAL : EFAULT) && res_poisoned(q);
+	case EXP_E2BIG:
+		ok = err == (e == EXP_EINVAL ? EINVAL : e == EXP_E2BIG ? E2BIG : EFAULT) &&
+		     res_poisoned(q);
 		if (!ok)
 			snprintf(why, sizeof(why), "got %s%s", err ? strerror(err) : "success",
 				 res_poisoned(q) ? "" : ", result written");
@@ -525,14 +585,22 @@ static void test_info(void)
 static void test_bad_cmds(void)
 {
 	static const unsigned long cmds[] = {
+		/* interface v1's RUN and INFO */
+		_IOWR(GUPBENCH_IOC_MAGIC, 0xa0, char[224]),
+		_IOWR(GUPBENCH_IOC_MAGIC, 0xa1, char[264]),
+		/* RUN encodes the __u32 size field, nothing else */
 		_IOWR(GUPBENCH_IOC_MAGIC, 0xa2, struct gupbench_req),
-		_IOWR(GUPBENCH_IOC_MAGIC, 0xa0, struct gupbench_info),
-		_IOWR(GUPBENCH_IOC_MAGIC, 0xa1, struct gupbench_req),
-		_IOR(GUPBENCH_IOC_MAGIC, 0xa0, struct gupbench_req),
-		_IOW(GUPBENCH_IOC_MAGIC, 0xa0, struct gupbench_req),
-		_IO(GUPBENCH_IOC_MAGIC, 0xa0),
-		_IOWR('h', 0xa0, struct gupbench_req),
-		_IOWR(GUPBENCH_IOC_MAGIC, 0xa0, char[sizeof(struct gupbench_req) - 8]),
+		_IOWR(GUPBENCH_IOC_MAGIC, 0xa2, __u64),
+		_IOR(GUPBENCH_IOC_MAGIC, 0xa2, __u32),
+		_IOW(GUPBENCH_IOC_MAGIC, 0xa2, __u32),
+		_IO(GUPBENCH_IOC_MAGIC, 0xa2),
+		_IOWR('h', 0xa2, __u32),
+		/* INFO: _IOR only, from the v2 size up to the cap */
+		_IOWR(GUPBENCH_IOC_MAGIC, 0xa3, struct gupbench_info),
+		_IOW(GUPBENCH_IOC_MAGIC, 0xa3, struct gupbench_info),
+		_IOR(GUPBENCH_IOC_MAGIC, 0xa3, char[GUPBENCH_INFO_SIZE_VER0 - 8]),
+		_IOR(GUPBENCH_IOC_MAGIC, 0xa3, char[GUPBENCH_REQ_SIZE_MAX + 8]),
+		_IOR(GUPBENCH_IOC_MAGIC, 0xa4, struct gupbench_info),
 		0, 1, 0xffffffffUL, TCGETS,
 	};
 	struct gupbench_req q;
@@ -562,6 +630,9 @@ static void test_bad_req_ptr(void)
 			reqpage + pg - sizeof(q) + 8 };
 	int err;
 
+	/* the straddling one: a valid size, so the module reads on into PROT_NONE */
+	req_init(&q, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, rw, 4 * pg, 1, 1);
+	memcpy(reqpage + pg - sizeof(q) + 8, &q, sizeof(q) - 8);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err = do_req(fd, bad[i]);
 		if (err != EFAULT) {
@@ -587,7 +658,7 @@ static void test_bad_req_ptr(void)
 		     (uint64_t)p->res.pages_pinned);
 		ok = false;
 	}
-	/* read-only request: it runs, the result cannot be written back */
+	/* read-only request: the result cannot be written, so it does not run */
 	req_init(&q, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE | GUPBENCH_F_LONGTERM, rw,
 		 RW_PAGES * pg, 0, 3);
 	memcpy(reqpage, &q, sizeof(q));
@@ -615,10 +686,10 @@ static void test_fields(void)
 		for (int m = 0; m < 40; m++) {
 			req_init(&q, op, GUPBENCH_F_WRITE, rw, 8 * pg, 2, 1);
 			switch (m) {
-			case 0: q.version = 0; break;
-			case 1: q.version = GUPBENCH_UAPI_VERSION + 1; break;
-			case 2: q.version = ~0u; break;
-			case 3: q.options = 1u << 1; break;
+			case 0: q.size = 0; break;
+			case 1: q.size = GUPBENCH_REQ_SIZE_VER0 - 8; break;
+			case 2: q.size = ~0u; break;	/* E2BIG */
+			case 3: q.options = 1u << 2; break;
 			case 4: q.__reserved[0] = 1; break;
 			case 5: q.__reserved[3] = 1ULL << 63; break;
 			case 6: q.op = 0; break;
@@ -684,7 +755,8 @@ static void test_valid(void)
 				req_init(&q, op, fl, rw, RW_PAGES * pg, ppcs[k], 1 + k % 3);
 				q.samples = (uintptr_t)sbuf;
 				q.samples_cap = k == 2 ? 5 : SB_ENTRIES;
-				q.options = k == 4 ? GUPBENCH_O_LOOP_TIME : 0;
+				q.options = (k == 4 ? GUPBENCH_O_LOOP_TIME : 0) |
+					    (k & 1 ? GUPBENCH_O_COUNT : 0);
 				n++;
 				if (!check_req(fd, &q, "valid")) {
 					bad++;
@@ -713,6 +785,7 @@ static void test_valid(void)
 
 		madvise(rw, RW_PAGES * pg, MADV_DONTNEED);
 		req_init(&q, op, GUPBENCH_F_WRITE, rw, RW_PAGES * pg, 0, 1);
+		q.options = GUPBENCH_O_COUNT;
 		n++;
 		res_poison(&q);
 		if (do_req(fd, &q) || !res_consistent(&q, NULL, END_FULL, why, sizeof(why)) ||
@@ -832,6 +905,316 @@ static void test_samples(void)
 	tap_ok(!bad, "%d sample-buffer cases: truncation, guard page, unwritable buffers", n);
 }
 
+
+/* INFO into buffers of other sizes: what both know is filled, the rest zeroed. */
+static void test_info_sizes(void)
+{
+	static const size_t sizes[] = { GUPBENCH_INFO_SIZE_VER0, GUPBENCH_INFO_SIZE_VER0 + 8,
+					1024, GUPBENCH_REQ_SIZE_MAX };
+	unsigned char buf[GUPBENCH_REQ_SIZE_MAX];
+	bool ok = true;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct gupbench_info got;
+
+		memset(buf, 0x5a, sizeof(buf));
+		atomic_fetch_add(&nreq, 1);
+		if (ioctl(fd, _IOC(_IOC_READ, GUPBENCH_IOC_MAGIC, 0xa3, sizes[i]), buf)) {
+			note("INFO of %zu bytes: %s", sizes[i], strerror(errno));
+			ok = false;
+			continue;
+		}
+		memcpy(&got, buf, sizeof(got));
+		/* arm_count moves with every counting request: compare the rest */
+		got.arm_count = info.arm_count;
+		if (memcmp(&got, &info, sizeof(got))) {
+			note("INFO of %zu bytes differs from the first", sizes[i]);
+			ok = false;
+		}
+		for (size_t k = sizeof(got); k < sizes[i]; k++) {
+			if (buf[k]) {
+				note("INFO of %zu bytes: byte %zu is %#x, not 0", sizes[i], k,
+				     buf[k]);
+				ok = false;
+				break;
+			}
+		}
+		if (buf[sizes[i]] != 0x5a && sizes[i] < sizeof(buf)) {
+			note("INFO of %zu bytes wrote past it", sizes[i]);
+			ok = false;
+		}
+	}
+	tap_ok(ok && info.size == sizeof(info),
+	       "INFO fills any size from v2's %d up, zeroes what it does not know (size %u)",
+	       GUPBENCH_INFO_SIZE_VER0, info.size);
+}
+
+/*
+ * The module tests its probe at load: a WRITE and a WRITE|LONGTERM pin of an
+ * untouched page must each be one slow-path entry for one page. Where the
+ * module could register its probe, the test must have passed.
+ */
+static void test_selftest(void)
+{
+	bool registered = info.nr_probes > 0 && info.probes[0].status == 0;
+	bool ok;
+
+	if (registered)
+		ok = info.selftest_status == GUPBENCH_ST_OK && info.selftest_calls == 1 &&
+		     info.selftest_pages == 1 && info.selftest_pins == 2 &&
+		     info.fallback_status == GUPBENCH_FB_COUNTED;
+	else
+		ok = info.selftest_status == GUPBENCH_ST_UNAVAILABLE &&
+		     info.fallback_status != GUPBENCH_FB_COUNTED;
+	tap_ok(ok && info.armed == 0, "probe self-test: status %u, %" PRIu64 " calls, %" PRIu64
+	       " pages, %u pins, error %u; armed now %u", info.selftest_status,
+	       (uint64_t)info.selftest_calls, (uint64_t)info.selftest_pages, info.selftest_pins,
+	       info.selftest_error, info.armed);
+}
+
+/* A request in a larger buffer: the struct, then a tail. */
+struct big_req {
+	struct gupbench_req q;
+	unsigned char tail[GUPBENCH_REQ_SIZE_MAX + 64 - sizeof(struct gupbench_req)];
+};
+
+/*
+ * Size versioning (copy_struct_from_user()): smaller than v2's size is
+ * EINVAL; larger runs if the unknown tail is zero, else E2BIG; beyond the
+ * cap E2BIG whatever the tail; a tail in unreadable memory EFAULT. Refused
+ * requests leave res alone; accepted ones write it where v2 has it.
+ */
+static void test_sizes(void)
+{
+	static struct big_req b;
+	struct gupbench_req *q = &b.q;
+	const size_t ks = sizeof(struct gupbench_req);
+	int bad = 0, n = 0, err;
+	char why[256];
+	struct {
+		uint32_t size;
+		int tail_at;		/* offset into tail of a non-zero byte, -1: none */
+		int want;
+	} c[] = {
+		{ 0, -1, EINVAL }, { 4, -1, EINVAL }, { ks - 1, -1, EINVAL },
+		{ ks - 8, -1, EINVAL }, { ks, -1, 0 }, { ks + 1, -1, 0 }, { ks + 8, -1, 0 },
+		{ ks + 8, 7, E2BIG }, { ks + 1, 0, E2BIG }, { 1024, -1, 0 }, { 1024, 500, E2BIG },
+		{ GUPBENCH_REQ_SIZE_MAX, -1, 0 },
+		{ GUPBENCH_REQ_SIZE_MAX, GUPBENCH_REQ_SIZE_MAX - ks - 1, E2BIG },
+		{ GUPBENCH_REQ_SIZE_MAX + 1, -1, E2BIG }, { GUPBENCH_REQ_SIZE_MAX + 64, -1, E2BIG },
+		{ ~0u, -1, E2BIG },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&b, 0, sizeof(b));
+		req_init(q, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, rw, 8 * pg, 2, 1);
+		q->size = c[i].size;
+		q->options = i & 1 ? GUPBENCH_O_COUNT : 0;
+		if (c[i].tail_at >= 0)
+			b.tail[c[i].tail_at] = 0x80;
+		res_poison(q);
+		n++;
+		err = do_req(fd, q);
+		if (err != c[i].want || (err && !res_poisoned(q)) ||
+		    (!err && (!res_consistent(q, NULL, END_FULL, why, sizeof(why)) ||
+			      q->res.pages_pinned != 8))) {
+			note("size %u, tail byte %d: got %s, expected %s%s", c[i].size, c[i].tail_at,
+			     err ? strerror(err) : "success",
+			     c[i].want ? strerror(c[i].want) : "success",
+			     err && !res_poisoned(q) ? " (result written)" : "");
+			bad++;
+		}
+	}
+	/* a larger request whose tail runs into a PROT_NONE page */
+	{
+		struct gupbench_req *p = (struct gupbench_req *)(reqpage + pg - ks - 16);
+
+		req_init(p, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, rw, 4 * pg, 1, 1);
+		p->size = ks + 64;
+		memset(reqpage + pg - 16, 0, 16);
+		n++;
+		err = do_req(fd, p);
+		if (err != EFAULT) {
+			note("tail into PROT_NONE: %s", err ? strerror(err) : "success");
+			bad++;
+		}
+	}
+	tap_ok(!bad, "%d request sizes: smaller EINVAL, larger with a zero tail run, "
+	       "non-zero tail or beyond %d E2BIG, unreadable tail EFAULT", n,
+	       GUPBENCH_REQ_SIZE_MAX);
+}
+
+/*
+ * The counting option: without it, nothing is counted and the probe is not
+ * armed; with it, a cold range falls back exactly once per call for every
+ * page, a warm one never; the probe is disarmed again after each request.
+ */
+static void test_count(void)
+{
+	struct gupbench_info i0, i1;
+	struct gupbench_req q;
+	int bad = 0, n = 0, counted = 0;
+	char why[256];
+
+	memset(&i0, 0, sizeof(i0));
+	ioctl(fd, GUPBENCH_IOC_INFO, &i0);
+	for (int k = 0; k < 12; k++) {
+		bool count = k & 1, cold = k & 2;
+		unsigned int op = k / 4 + 1;
+		uint64_t ppc = op == GUPBENCH_OP_PIN ? 4 : 0;
+
+		if (cold)
+			madvise(rw, RW_PAGES * pg, MADV_DONTNEED);
+		req_init(&q, op, GUPBENCH_F_WRITE, rw, RW_PAGES * pg, ppc, 1);
+		q.options = count ? GUPBENCH_O_COUNT : 0;
+		q.samples = (uintptr_t)sbuf;
+		q.samples_cap = SB_ENTRIES;
+		res_poison(&q);
+		n++;
+		if (do_req(fd, &q) || !res_consistent(&q, sbuf, END_FULL, why, sizeof(why))) {
+			note("count k %d: %s", k, why);
+			bad++;
+			continue;
+		}
+		if (!count) {
+			if (q.res.fallback_status != GUPBENCH_FB_NOT_ASKED ||
+			    (!always_armed && (q.res.flags & GUPBENCH_RF_PROBE_ARMED)) ||
+			    q.res.fallback_calls) {
+				note("timing k %d: status %u flags %#x", k, q.res.fallback_status,
+				     q.res.flags);
+				bad++;
+			}
+			continue;
+		}
+		if (info.fallback_status != GUPBENCH_FB_COUNTED)
+			continue;
+		counted++;
+		/* pin is the slow path: every call; pin_fast/get_fast: one call if cold */
+		uint64_t want_calls = op == GUPBENCH_OP_PIN ? RW_PAGES / 4 : cold ? 1 : 0;
+		uint64_t want_pages = op == GUPBENCH_OP_PIN || cold ? RW_PAGES : 0;
+
+		if (q.res.fallback_status != GUPBENCH_FB_COUNTED ||
+		    (q.res.flags & GUPBENCH_RF_PROBE_MISSED) ||
+		    q.res.fallback_calls != want_calls || q.res.fallback_pages != want_pages) {
+			note("count k %d op %u %s: status %u, %" PRIu64 " calls %" PRIu64
+			     " pages, expected %" PRIu64 "/%" PRIu64, k, op, cold ? "cold" : "warm",
+			     q.res.fallback_status, (uint64_t)q.res.fallback_calls,
+			     (uint64_t)q.res.fallback_pages, want_calls, want_pages);
+			bad++;
+		}
+	}
+	memset(rw, 1, RW_PAGES * pg);
+	memset(&i1, 0, sizeof(i1));
+	ioctl(fd, GUPBENCH_IOC_INFO, &i1);
+	atomic_fetch_add(&nreq, 2);
+	if (i1.armed || (info.fallback_status == GUPBENCH_FB_COUNTED && !always_armed &&
+			 i1.arm_count != i0.arm_count + (uint64_t)counted)) {
+		note("armed now %u; armed %" PRIu64 " times for %d counting requests", i1.armed,
+		     (uint64_t)(i1.arm_count - i0.arm_count), counted);
+		bad++;
+	}
+	tap_ok(!bad, "%d requests: counts only with GUPBENCH_O_COUNT, exact (%d counted), "
+	       "probe disarmed after each", n, counted);
+}
+
+static void long_req(struct gupbench_req *q, unsigned int op);
+
+/* ---- a timing request while another thread counts ---- */
+static atomic_int overlap_ret;
+static struct gupbench_req overlap_q;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void *overlap_counter(void *arg)
+{
+	(void)arg;
+	long_req(&overlap_q, GUPBENCH_OP_PIN_FAST);
+	overlap_q.options = GUPBENCH_O_COUNT;
+	atomic_store(&overlap_ret, do_req(fd, &overlap_q));
+	return NULL;
+}
+
+static bool wait_armed(unsigned int want)
+{
+	struct gupbench_info i;
+
+	for (int t = 0; t < 2000; t++) {
+		memset(&i, 0, sizeof(i));
+		if (ioctl(fd, GUPBENCH_IOC_INFO, &i) == 0 && i.armed == want)
+			return true;
+		usleep(5000);
+	}
+	return false;
+}
+
+static void test_overlap(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct gupbench_req q;
+	bool ok = true;
+	char why[256] = "";
+	char *mine;
+	pthread_t t;
+
+	if (info.fallback_status != GUPBENCH_FB_COUNTED) {
+		tap_skip("timing while counting", "the module cannot count here");
+		return;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	/* the counter pins rw; the timing requests their own range */
+	mine = map(16, PROT_READ | PROT_WRITE);
+	memset(mine, 5, 16 * pg);
+	solo = false;
+	pthread_create(&t, NULL, overlap_counter, NULL);
+	if (!wait_armed(1)) {
+		note("the counting thread never armed the probe");
+		ok = false;
+	}
+	/* timing requests while it counts: both must say the probe was armed */
+	for (int i = 0; i < 2 && ok; i++) {
+		/* warm, then cold: a fallback that hits the armed probe */
+		if (i)
+			madvise(mine, 16 * pg, MADV_DONTNEED);
+		req_init(&q, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, mine, 16 * pg, 0, 1);
+		res_poison(&q);
+		if (do_req(fd, &q) || !res_consistent(&q, NULL, END_FULL, why, sizeof(why)) ||
+		    !(q.res.flags & GUPBENCH_RF_PROBE_ARMED) ||
+		    q.res.fallback_status != GUPBENCH_FB_NOT_ASKED) {
+			note("timing request %d during counting: flags %#x status %u %s", i,
+			     q.res.flags, q.res.fallback_status, why);
+			ok = false;
+		}
+	}
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	solo = true;
+	if (atomic_load(&overlap_ret) != EINTR ||
+	    !res_consistent(&overlap_q, NULL, END_SIGNAL, why, sizeof(why)) ||
+	    overlap_q.res.fallback_status != GUPBENCH_FB_COUNTED ||
+	    overlap_q.res.fallback_calls) {
+		note("counting thread: %s, status %u, %" PRIu64 " fallbacks %s",
+		     strerror(atomic_load(&overlap_ret)), overlap_q.res.fallback_status,
+		     (uint64_t)overlap_q.res.fallback_calls, why);
+		ok = false;
+	}
+	munmap(mine, 16 * pg);
+	/* and alone again: not armed, not flagged */
+	ok &= wait_armed(0);
+	req_init(&q, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, rw, RW_PAGES * pg, 0, 1);
+	res_poison(&q);
+	if (do_req(fd, &q) || !res_consistent(&q, NULL, END_FULL, why, sizeof(why))) {
+		note("timing request after: %s", why);
+		ok = false;
+	}
+	tap_ok(ok, "timing requests while another thread counts are flagged PROBE_ARMED "
+	       "(the counter's own fallbacks stay 0); alone again, not");
+}
+
 /* ---- random requests ---- */
 static uint64_t pick_addr(uint64_t *s)
 {
@@ -890,11 +1273,13 @@ static uint64_t pick_ppc(uint64_t *s, uint64_t len)
 static void random_req(uint64_t *s, struct gupbench_req *q)
 {
 	memset(q, 0, sizeof(*q));
-	q->version = chance(s, 97) ? GUPBENCH_UAPI_VERSION : (uint32_t)rnd_next(s);
+	q->size = chance(s, 97) ? sizeof(*q) : chance(s, 50) ? (uint32_t)rnd_next(s) :
+		  (uint32_t)rnd_below(s, sizeof(*q));
 	q->op = chance(s, 95) ? 1 + rnd_below(s, 3) : (uint32_t)rnd_next(s) % 6;
 	q->flags = chance(s, 95) ? rnd_below(s, 4) : (uint32_t)rnd_next(s);
 	if (chance(s, 10))
-		q->options = chance(s, 50) ? GUPBENCH_O_LOOP_TIME : (uint32_t)rnd_next(s);
+		q->options = chance(s, 60) ? rnd_below(s, GUPBENCH_O_ALL + 1) :
+			     (uint32_t)rnd_next(s);
 	if (chance(s, 3))
 		q->__reserved[rnd_below(s, 4)] = rnd_next(s) | 1;
 	q->addr = pick_addr(s);
@@ -933,7 +1318,7 @@ static bool too_long(const struct gupbench_req *q)
 {
 	enum expect e = model(q);
 
-	if (e == EXP_EINVAL || e == EXP_EFAULT)
+	if (e == EXP_EINVAL || e == EXP_EFAULT || e == EXP_E2BIG || e == EXP_NOMODEL)
 		return false;
 	return req_calls(q) > 4096;
 }
@@ -941,7 +1326,7 @@ static bool too_long(const struct gupbench_req *q)
 static void test_random(uint64_t seed, long count)
 {
 	struct gupbench_req q;
-	long bad = 0, by[5] = { 0 };
+	long bad = 0, by[7] = { 0 };
 	uint64_t s = seed;
 
 	for (long i = 0; i < count; i++) {
@@ -954,8 +1339,8 @@ static void test_random(uint64_t seed, long count)
 	}
 	memset(rw, 1, RW_PAGES * pg);
 	tap_ok(!bad, "%ld random requests as predicted (ok %ld, EINVAL %ld, EFAULT %ld, "
-	       "samples EFAULT %ld, boundary %ld; %ld wrong; seed %" PRIu64 ")", count, by[0],
-	       by[1], by[2], by[3], by[4], bad, seed);
+	       "samples EFAULT %ld, boundary %ld, E2BIG %ld, larger %ld; %ld wrong; seed %"
+	       PRIu64 ")", count, by[0], by[1], by[2], by[3], by[4], by[5], by[6], bad, seed);
 }
 
 /* ---- threads ---- */
@@ -988,6 +1373,7 @@ static void *worker_fn(void *arg)
 				madvise(w->mem, W_PAGES * pg, MADV_DONTNEED);
 			req_init(&q, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE |
 				 (i & 1 ? GUPBENCH_F_LONGTERM : 0), w->mem, W_PAGES * pg, 0, 1);
+			q.options = GUPBENCH_O_COUNT;
 			if (do_req(fd, &q) || q.res.pages_pinned != W_PAGES) {
 				snprintf(w->why, sizeof(w->why), "kind %d: pinned %" PRIu64 " err %d",
 					 w->kind, (uint64_t)q.res.pages_pinned, errno);
@@ -1019,6 +1405,7 @@ static void *worker_fn(void *arg)
 			req_init(&q, 1 + rnd_below(&s, 3), rnd_below(&s, 2) ? GUPBENCH_F_WRITE : 0,
 				 churn + rnd_below(&s, CHURN_PAGES / 2) * pg, np * pg,
 				 rnd_below(&s, np < 4 ? np + 1 : 4), 1);
+			q.options = rnd_below(&s, 2) ? GUPBENCH_O_COUNT : 0;
 			res_poison(&q);
 			err = do_req(fd, &q);
 			if (err || !res_consistent(&q, NULL, END_FULL, w->why, sizeof(w->why))) {
@@ -1072,6 +1459,7 @@ static void test_threads(uint64_t seed)
 			memset(w[i].mem, 3, W_PAGES * pg);
 		}
 	}
+	solo = false;
 	/* churner last so it starts after the others */
 	for (int i = 0; i < NW; i++)
 		pthread_create(&w[i].t, NULL, worker_fn, &w[i]);
@@ -1093,6 +1481,7 @@ static void test_threads(uint64_t seed)
 			munmap(w[i].mem, W_PAGES * pg);
 	}
 	munmap(churn, CHURN_PAGES * pg);
+	solo = true;
 	/* A warm range may rarely fall back (page migration); a leaky gate would be constant. */
 	if (fbn)
 		note("%ld of %ld warm requests saw fallbacks", fbn, warm);
@@ -1114,6 +1503,7 @@ static void *crowd_fn(void *arg)
 	pthread_barrier_wait(&crowd_barrier);
 	for (int i = 0; i < w->rounds; i++) {
 		req_init(&q, GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, w->mem, 16 * pg, 1, CROWD_IT);
+		q.options = GUPBENCH_O_COUNT;
 		res_poison(&q);
 		if (do_req(fd, &q) || !res_consistent(&q, NULL, END_FULL, w->why, sizeof(w->why)) ||
 		    q.res.pages_pinned != 16 * CROWD_IT) {
@@ -1137,6 +1527,7 @@ static void test_crowd(void)
 	char *mem = map(16 * nt, PROT_READ | PROT_WRITE);
 
 	memset(mem, 4, 16 * nt * pg);
+	solo = false;
 	pthread_barrier_init(&crowd_barrier, NULL, nt);
 	for (unsigned int i = 0; i < nt; i++) {
 		w[i].rounds = 2;
@@ -1153,6 +1544,7 @@ static void test_crowd(void)
 			note("crowd thread %u: %s", i, w[i].why);
 	}
 	pthread_barrier_destroy(&crowd_barrier);
+	solo = true;
 	munmap(mem, 16 * nt * pg);
 	free(w);
 	tap_ok(!bad && fbn * 10 <= done, "%u threads at once (%u slots): %ld requests, %ld BUSY, "
@@ -1363,19 +1755,25 @@ int main(int argc, char **argv)
 	       info.max_iterations == GUPBENCH_MAX_ITERATIONS &&
 	       info.max_samples == GUPBENCH_MAX_SAMPLES && info.max_concurrent > 0 &&
 	       info.nr_probes <= GUPBENCH_MAX_PROBES, "INFO limits match the header");
+	always_armed = info.nr_probes > 1 && info.fallback_status == GUPBENCH_FB_COUNTED;
 	pins = pins_read(&a0, &r0);
 	setup_memory();
 
 	test_info();
+	test_info_sizes();
+	test_selftest();
 	test_bad_cmds();
 	test_bad_req_ptr();
 	test_fields();
 	test_valid();
 	test_ranges();
 	test_samples();
+	test_sizes();
+	test_count();
 	test_random(seed, nrandom);
 	test_threads(seed);
 	test_crowd();
+	test_overlap();
 	test_alarm(false);
 	test_alarm(true);
 	test_kill(SIGKILL);
@@ -1397,8 +1795,11 @@ int main(int argc, char **argv)
 
 		memset(&i2, 0, sizeof(i2));
 		tap_ok(ioctl(fd, GUPBENCH_IOC_INFO, &i2) == 0 &&
-		       i2.fallback_status == info.fallback_status,
-		       "probe state unchanged (status %u)", i2.fallback_status);
+		       i2.fallback_status == info.fallback_status && i2.armed == 0 &&
+		       i2.selftest_status == info.selftest_status,
+		       "probe state unchanged (status %u, self-test %u) and disarmed (%u armed, "
+		       "armed %" PRIu64 " times in all)", i2.fallback_status, i2.selftest_status,
+		       i2.armed, (uint64_t)i2.arm_count);
 	}
 	if (pins && pins_read(&a1, &r1))
 		tap_ok(a1 - a0 == r1 - r0, "nr_foll_pin balanced: %" PRIu64 " acquired, %" PRIu64

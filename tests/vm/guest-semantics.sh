@@ -10,7 +10,7 @@ all=anon,shmem,anon-thp,hugetlb,file-shared,file-private,secretmem
 
 $G list --format json >list.json 2>list.err
 echo $? >list.rc
-$G run "${common[@]}" --driver kmod --op pin_fast,pin --flags WRITE,LONGTERM --flags WRITE \
+$G run "${common[@]}" --driver kmod --op pin_fast,pin --flags WRITE,LONGTERM --flags WRITE --flags LONGTERM \
 	--backing $all --state warm,cold,half -o kmod.json >kmod.csv 2>kmod.err
 echo $? >kmod.rc
 $G run "${common[@]}" --driver kmod --op get_fast --flags WRITE --flags none \

@@ -11,7 +11,7 @@ for k in deb-6.1 deb-6.12; do
 done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-plan 5
+plan 7
 "$TOP/scripts/icount-report" --repeat 1 --out "$tmp/r" >"$tmp/table" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 0 ]; ok $? "icount-report exits 0 (rc $rc: $(tail -n 1 "$tmp/err"))"
@@ -21,6 +21,15 @@ grep -qE '^\| file-shared \| pin_fast \| WRITE,LONGTERM \| [0-9.]+ \| [0-9.]+ \(
 ok $? "ext4 WRITE|LONGTERM: pinned on 6.1, EFAULT on 6.12"
 [ "$(grep -c 'call .* ns after subtracting the empty window' "$tmp/table")" -eq 2 ]
 ok $? "module timing reported for both kernels"
+# the probe's cost per call: three cases per kernel, and only pin (the slow path) counted
+[ "$(grep -c '^- deb-6\.[0-9]*: probe ' "$tmp/table")" -eq 6 ]
+ok $? "probe armed vs disarmed reported for both kernels ($(grep -c '^- deb-6\.[0-9]*: probe ' "$tmp/table") lines)"
+n=$(jq -s '[.[].probe[] | select(.armed_fallback_status == 0 and (.disarmed_probe_armed_flag | not)
+	and .calls > 0 and .armed_fallback_calls == (if .op == "pin" then .calls else 0 end))]
+	| length' \
+	"$tmp/r/deb-6.1-1/overhead.json" "$tmp/r/deb-6.12-1/overhead.json" 2>/dev/null)
+[ "${n:-0}" -eq 6 ]
+ok $? "armed requests counted every pin fallback and no pin_fast one; disarmed ones unflagged ($n of 6)"
 jq -e '.system.icount == "1"' "$tmp/r/deb-6.12-1/icount.json" >/dev/null 2>&1
 ok $? "results record the -icount mode"
 done_testing

@@ -36,7 +36,14 @@ rc=$?
 	ok $? "rmmod succeeds at the end"
 
 	jq -e '.kmod.loaded and .kmod.fallback_probe.available' "$out/list.json" >/dev/null 2>&1
-	ok $? "gupbench list sees the module and its armed probe ($(jq -c '[.kmod.fallback_probe.probes[]? | .symbol]' "$out/list.json" 2>/dev/null))"
+	ok $? "gupbench list sees the module and its registered probe ($(jq -c '[.kmod.fallback_probe.probes[]? | .symbol]' "$out/list.json" 2>/dev/null))"
+	# The self-test pinned untouched pages (WRITE, WRITE|LONGTERM): one entry, one page each.
+	jq -e '.kmod.fallback_probe.selftest | .status == "ok" and .calls == 1 and .pages == 1
+		and .reason == null' "$out/list.json" >/dev/null 2>&1
+	ok $? "the probe's self-test passed at load ($(jq -c .kmod.fallback_probe.selftest "$out/list.json" 2>/dev/null))"
+	# Registered disarmed: nothing has armed it before the first counting request.
+	jq -e '.kmod.fallback_probe.armed_now == 0' "$out/list.json" >/dev/null 2>&1
+	ok $? "the probe is not armed outside counting requests (armed_now $(jq -r .kmod.fallback_probe.armed_now "$out/list.json" 2>/dev/null))"
 
 	for run in kmod kmod-get user; do
 		[ "$(cat "$out/$run.rc" 2>/dev/null)" = 0 ]
