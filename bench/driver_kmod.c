@@ -12,10 +12,10 @@
  *
  * Timing pass (ctx->count NULL): the request does not ask to count, so the
  * module's kprobe stays out of the kernel text. If another process was
- * counting at the same time the module says so (GUPBENCH_RF_PROBE_ARMED):
- * such ops are counted and reported on stderr, as are calls the scheduler
- * interrupted (context switch or migration), which the module flags per
- * sample; op_result has no field for either yet, so the timings keep them.
+ * counting at the same time (or on 6.1, where it stays armed) the module
+ * says so (GUPBENCH_RF_PROBE_ARMED), and it counts the calls the scheduler
+ * interrupted (context switch or migration): op_result carries both and the
+ * case records them beside the timings, which keep those samples.
  * Counting pass (ctx->count set): GUPBENCH_O_COUNT arms the probe for that
  * request only, and op_result gets its fallback counts when the module
  * says they are valid.
@@ -49,7 +49,6 @@ struct kmod_priv {
 	double *call_ns;
 	uint64_t samples_cap;
 	/* timing ops whose calls a probe may have slowed; calls scheduled out */
-	uint64_t timing_ops, probe_overlaps, switched_calls, migrated_calls;
 };
 
 static void kmod_free(struct kmod_priv *p)
@@ -286,13 +285,10 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 	/* A probe that missed hits would undercount: report nothing rather than a guess. */
 	r->has_fallback = c->count && req.res.fallback_status == GUPBENCH_FB_COUNTED &&
 			  !(req.res.flags & GUPBENCH_RF_PROBE_MISSED);
-	if (!c->count) {
-		p->timing_ops++;
-		if (req.res.flags & GUPBENCH_RF_PROBE_ARMED)
-			p->probe_overlaps++;
-		p->switched_calls += req.res.switched_calls;
-		p->migrated_calls += req.res.migrated_calls;
-	}
+	r->disturb_known = true;
+	r->probe_armed = req.res.flags & GUPBENCH_RF_PROBE_ARMED;
+	r->calls_switched = req.res.switched_calls;
+	r->calls_migrated = req.res.migrated_calls;
 	if (r->has_fallback) {
 		r->fallback_calls = req.res.fallback_calls;
 		r->fallback_pages = req.res.fallback_pages;
@@ -325,20 +321,6 @@ static void kmod_teardown(struct driver_ctx *c)
 
 	if (!p)
 		return;
-	/*
-	 * No op_result field carries these yet: say it where a user sees it.
-	 * Another process counting with the module during a timing op put
-	 * the kprobe's cost into its slow-path calls.
-	 */
-	if (p->probe_overlaps)
-		fprintf(stderr, "gupbench: kmod: %" PRIu64 " of %" PRIu64 " timed ops ran with "
-			"the module's fallback probe armed (another process counting, or a "
-			"kernel where it stays armed): their times include probe hits\n",
-			p->probe_overlaps, p->timing_ops);
-	if (c->o->verbose && (p->switched_calls || p->migrated_calls))
-		fprintf(stderr, "gupbench: kmod: %" PRIu64 " timed calls were scheduled out "
-			"and %" PRIu64 " migrated (kept in the timings)\n", p->switched_calls,
-			p->migrated_calls);
 	close(p->fd);
 	kmod_free(p);
 	c->priv = NULL;

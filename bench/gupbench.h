@@ -119,6 +119,14 @@ struct op_result {
 	 */
 	const double *call_ns;
 	uint64_t nr_call_ns;
+	/*
+	 * What disturbed a timed op, when the driver can tell (kmod: the
+	 * module samples the CPU and context switches around every call).
+	 */
+	bool disturb_known;
+	bool probe_armed;		/* a fallback probe was in the kernel during the op */
+	uint64_t calls_switched;	/* calls during which the task was scheduled out */
+	uint64_t calls_migrated;	/* calls that ended on another CPU */
 	/* Filled by drivers that can count fallbacks themselves (kmod). */
 	bool has_fallback;
 	uint64_t fallback_calls;

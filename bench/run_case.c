@@ -362,6 +362,9 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 	int first_err = 0, errors = 0;
 	struct series pin = { 0 }, unpin = { 0 };
 	uint64_t clock_ns = 0, calls_timed = 0, pages_timed = 0, done_timed = 0;
+	uint64_t calls_switched = 0, calls_migrated = 0;
+	int probe_armed = 0;
+	bool disturb_known = false;
 	bool clock_subtracted = false, first = true;
 	double *calls = NULL;		/* single-call times, when the driver has them */
 	size_t nr_calls = 0, calls_cap = 0;
@@ -430,6 +433,12 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 		/* A failed pin holds nothing: there is no unpin to time. */
 		if (cs->driver->unpin && ru.calls)
 			series_add(&unpin, &ru);
+		if (rp.disturb_known) {
+			disturb_known = true;
+			probe_armed += rp.probe_armed;
+			calls_switched += rp.calls_switched;
+			calls_migrated += rp.calls_migrated;
+		}
 		calls_timed += rp.calls;
 		pages_timed += rp.pages;
 		done_timed += rp.pages_done;
@@ -482,6 +491,13 @@ out_teardown:
 
 		json_object_object_add(t, "clock_pair_ns", json_object_new_int64(clock_ns));
 		json_object_object_add(t, "subtracted", json_object_new_boolean(clock_subtracted));
+		/* kept in the timings: a reader decides; null where the driver cannot tell */
+		json_object_object_add(t, "samples_with_probe_armed",
+				       disturb_known ? json_object_new_int(probe_armed) : NULL);
+		json_object_object_add(t, "calls_switched",
+				       disturb_known ? json_object_new_int64(calls_switched) : NULL);
+		json_object_object_add(t, "calls_migrated",
+				       disturb_known ? json_object_new_int64(calls_migrated) : NULL);
 		json_object_object_add(c, "timer", t);
 	}
 	{

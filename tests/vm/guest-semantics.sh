@@ -16,7 +16,12 @@ echo $? >kmod.rc
 $G run "${common[@]}" --driver kmod --op get_fast --flags WRITE --flags none \
 	--backing anon,file-shared --state warm,cold -o kmod-get.json >kmod-get.csv 2>kmod-get.err
 echo $? >kmod-get.rc
-$G run "${common[@]}" --driver iouring,futex --backing $all --state warm,cold \
+# Read-faulted: what GUP-fast does with pages mapped without write access, R/O
+# long-term pins above all (page cache falls back on every call from 6.2).
+$G run "${common[@]}" --driver kmod --op pin_fast --flags LONGTERM --flags WRITE,LONGTERM \
+	--flags WRITE --backing $all --state read -o kmod-read.json >kmod-read.csv 2>kmod-read.err
+echo $? >kmod-read.rc
+$G run "${common[@]}" --driver iouring,futex --backing $all --state warm,cold,read \
 	-o user.json >user.csv 2>user.err
 echo $? >user.rc
 

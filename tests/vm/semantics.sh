@@ -16,7 +16,7 @@ rc=$?
 
 {
 	[ $rc -eq 0 ]
-	ok $? "vm-run exits 0 (rc $rc: $(grep -m1 'vm-run:' "$out/vm-run.log"))"
+	ok $? "vm-run exits 0 (rc $rc: $(grep -m1 'vm-run: infrastructure error' "$out/vm-run.log" || grep 'vm-run:' "$out/vm-run.log" | tail -n 1))"
 	[ $rc -eq 125 ] && { diag "$(tail -n 5 "$out/vm-run.log")"; }
 	kv=$(jq -r '.kernel.guest_release // ""' "$out/vm.json" 2>/dev/null |
 	     sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
@@ -45,7 +45,7 @@ rc=$?
 	jq -e '.kmod.fallback_probe.armed_now == 0' "$out/list.json" >/dev/null 2>&1
 	ok $? "the probe is not armed outside counting requests (armed_now $(jq -r .kmod.fallback_probe.armed_now "$out/list.json" 2>/dev/null))"
 
-	for run in kmod kmod-get user; do
+	for run in kmod kmod-get kmod-read user; do
 		[ "$(cat "$out/$run.rc" 2>/dev/null)" = 0 ]
 		ok $? "gupbench run ($run) exits 0: $(head -c 200 "$out/$run.err" 2>/dev/null | grep -v wrote)"
 		n=$(jq '.cases | length' "$out/$run.json" 2>/dev/null || echo 0)
