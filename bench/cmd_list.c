@@ -665,16 +665,23 @@ static void print_kmod(json_object *root)
 			json_object *p = json_object_array_get_idx(probes, i);
 
 			snprintf(buf, sizeof(buf), "%s: ", jstr(p, "symbol") ? : "?");
+			/* "armed" in the JSON means registered: in the text only while counting */
 			if (jbool(p, "armed"))
-				append(buf, sizeof(buf), "%s", "armed");
+				append(buf, sizeof(buf), "%s", "registered");
 			else
 				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
-					 "not armed (%s)", jstr(p, "error") ? : "?");
+					 "not registered (%s)", jstr(p, "error") ? : "?");
 			if (jint(p, "arg", &a))
 				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
 					 ", page count from argument %" PRId64, a);
 			ROW2(w, "  probe", buf);
 		}
+		if (jbool(fb, "always_armed"))
+			ROW2(w, "  armed", "always, from load to unload (switching it per "
+			     "request is not safe on this kernel): timed requests are flagged");
+		else if (jint(fb, "armed_now", &a))
+			ROW2(w, "  armed", a ? "now (a counting request is running)" :
+			     "only during counting requests (not now)");
 		print_selftest(w, json_object_object_get(fb, "selftest"));
 	}
 	lim = json_object_object_get(k, "limits");

@@ -437,6 +437,8 @@ int kmod_describe(const char *dev, json_object **out)
 	}
 	json_object_object_add(fb, "probes", probes);
 	json_object_object_add(fb, "armed_now", json_object_new_int(info.armed));
+	json_object_object_add(fb, "always_armed",
+			       json_object_new_boolean(info.flags & GUPBENCH_IF_ALWAYS_ARMED));
 	json_object_object_add(fb, "arm_count", json_object_new_int64(info.arm_count));
 	json_object_object_add(fb, "selftest", kmod_selftest_json(&info));
 	json_object_object_add(j, "fallback_probe", fb);

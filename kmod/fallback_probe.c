@@ -504,6 +504,8 @@ void gupbench_probe_describe(struct gupbench_info *info)
 	info->selftest_calls = gupbench_st.calls;
 	info->selftest_pages = gupbench_st.pages;
 	info->armed = atomic_read(&gupbench_armed);
+	if (!GUPBENCH_ARM_ON_DEMAND && gupbench_fb_status == GUPBENCH_FB_COUNTED)
+		info->flags |= GUPBENCH_IF_ALWAYS_ARMED;
 	info->arm_count = gupbench_arm_count;
 	mutex_unlock(&gupbench_arm_lock);
 

@@ -209,6 +209,13 @@ struct gupbench_probe_info {
 #define GUPBENCH_ST_FAILED	4	/* the test could not run (mmap or pin failed) */
 #define GUPBENCH_ST_UNAVAILABLE	5	/* no probe to test (see fallback_status) */
 
+/*
+ * gupbench_info.flags. ALWAYS_ARMED: this kernel keeps the probes armed from
+ * load to unload (switching them per request is not safe on it, see
+ * fallback_probe.c), so every request runs with them in the kernel text.
+ */
+#define GUPBENCH_IF_ALWAYS_ARMED	_BITUL(0)
+
 struct gupbench_info {
 	__u32 size;		/* out: bytes of this struct the module filled in */
 	__u32 version;		/* out: GUPBENCH_UAPI_VERSION of the module */
@@ -235,7 +242,7 @@ struct gupbench_info {
 	__u64 selftest_calls;	/* slow-path entries the probe saw for that pin */
 	__u64 selftest_pages;	/* pages it read from the entries' argument */
 	__u32 armed;		/* counting requests holding the probe armed now */
-	__u32 __pad;
+	__u32 flags;		/* GUPBENCH_IF_* */
 	__u64 arm_count;	/* times the probe was armed since load */
 	__u64 __reserved[4];
 };

@@ -162,6 +162,7 @@ jq '.kmod = {device: "/dev/gupbench", loaded: true, reason: null, module_version
 	fallback_probe: {available: true, status: "counted", reason: null,
 		probes: [{symbol: "__gup_longterm_locked", arg: 3, armed: true, error: null},
 			 {symbol: "get_user_pages_unlocked", arg: 2, armed: false, error: "ENOENT"}],
+		armed_now: 0, arm_count: 7,
 		selftest: {status: "ok", calls: 4, pages: 16, reason: null}},
 	limits: {length: 1073741824, pages_per_call: 262144, iterations: 1000000,
 		 samples: 1048576}}
@@ -182,11 +183,12 @@ ok $? "--from: no JSON fragments, 100 columns, a long reason wraps in its column
 ok $? "--from: the wrapped reason reads back whole"
 grep -Eq '^  loaded +yes: version 0.1.0, interface v1, 4096-byte pages$' "$tmp/fx" &&
 	grep -Eq '^  fallback probe +yes' "$tmp/fx" &&
-	grep -Eq '^    probe +__gup_longterm_locked: armed, page count from argument 3$' "$tmp/fx" &&
-	grep -Eq '^    probe +get_user_pages_unlocked: not armed \(ENOENT\)' "$tmp/fx" &&
+	grep -Eq '^    probe +__gup_longterm_locked: registered, page count from argument 3$' "$tmp/fx" &&
+	grep -Eq '^    probe +get_user_pages_unlocked: not registered \(ENOENT\)' "$tmp/fx" &&
+	grep -Eq '^    armed +only during counting requests \(not now\)$' "$tmp/fx" &&
 	grep -Eq '^    self-test +ok \(4 calls, 16 pages\)$' "$tmp/fx" &&
 	! grep -q 'to use it' "$tmp/fx"
-ok $? "--from: loaded module, probes armed or not, self-test ok"
+ok $? "--from: loaded module, probes registered or not, armed only while counting, self-test ok"
 grep -Eq '^    node 0 +3 +1$' "$tmp/fx" && grep -Eq '^    node 1 +5 +5$' "$tmp/fx"
 ok $? "--from: per-node hugetlb pools with two nodes"
 [ "$(jq '[.hugetlb[].nodes | length] | max // 0' "$tmp/list.json")" -ge 2 ] ||
