@@ -22,7 +22,29 @@ rpm_vm="qemu-system-x86 busybox cpio kmod dwarves e2fsprogs"
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 
+# Debian 12's kernels for the VM tests (6.12 and the current 6.1 ABI) are published in
+# bookworm-security only: a system without that suite (a minimal chroot, say) gets it,
+# and nothing newer than bookworm.
+ensure_bookworm_security() {
+	local codename
+	codename=$(sed -n "s/^VERSION_CODENAME=//p" /etc/os-release 2>/dev/null)
+	[ "$codename" = bookworm ] || return 0
+	if grep -rqsE '(^|[[:space:]])bookworm-security([[:space:]]|$)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+		return 0
+	fi
+	echo "setup: adding bookworm-security to apt's sources (Debian's 6.1 and 6.12 kernels live there)"
+	cat <<-EOS | $sudo tee /etc/apt/sources.list.d/gupbench-bookworm-security.sources >/dev/null
+		Types: deb
+		URIs: http://deb.debian.org/debian-security
+		Suites: bookworm-security
+		Components: main
+		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+	EOS
+	$sudo apt-get update -qq
+}
+
 if command -v apt-get >/dev/null; then
+	[ "$what" = all ] && ensure_bookworm_security
 	pkgs="$deb_build $deb_libperf"
 	[ "$what" = all ] && pkgs="$pkgs $deb_test $deb_vm"
 	missing=
