@@ -11,7 +11,7 @@ for k in deb-6.1 deb-6.12; do
 done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-plan 7
+plan 8
 "$TOP/scripts/icount-report" --repeat 1 --out "$tmp/r" >"$tmp/table" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 0 ]; ok $? "icount-report exits 0 (rc $rc: $(tail -n 1 "$tmp/err"))"
@@ -34,4 +34,10 @@ u=$(jq '[.probe[] | select(.disarmed_probe_armed_flag | not)] | length' \
 ok $? "armed requests counted every pin fallback and no pin_fast one ($n of 6); 6.12 timing requests ran disarmed ($u of 3)"
 jq -e '.system.icount == "1"' "$tmp/r/deb-6.12-1/icount.json" >/dev/null 2>&1
 ok $? "results record the -icount mode"
+# the result itself says its timed samples ran with no probe in the kernel (6.12)
+jq -e '[.cases[] | .timer.samples_with_probe_armed] | length > 0 and all(. == 0)' \
+	"$tmp/r/deb-6.12-1/icount.json" >/dev/null 2>&1 &&
+	jq -e '.kmod.fallback_probe | .selftest.status == "ok" and .armed_now == 0 and
+		(.always_armed | not)' "$tmp/r/deb-6.12-1/list.json" >/dev/null 2>&1
+ok $? "6.12: every timed sample ran with the probe disarmed; list: self-test ok, not armed ($(jq -c '.kmod.fallback_probe | [.selftest.status, .armed_now]' "$tmp/r/deb-6.12-1/list.json" 2>/dev/null))"
 done_testing
