@@ -113,6 +113,71 @@ static int parse_int(const char *s, int min, int *out)
 	return 0;
 }
 
+static bool driver_has_op(const struct driver_ops *d, const char *op)
+{
+	for (int i = 0; d->ops && d->ops[i]; i++)
+		if (!strcmp(d->ops[i], op))
+			return true;
+	return false;
+}
+
+/*
+ * Options that only some drivers take belong to those drivers (as a fio
+ * engine's do): refuse one that no selected driver takes, rather than run a
+ * matrix that silently ignores it.
+ */
+static int check_axes(const struct run_args *a)
+{
+	static const struct {
+		unsigned int axis;
+		const char *opt;
+	} axes[] = {
+		{ DRIVER_AXIS_OP, "--op" },
+		{ DRIVER_AXIS_FLAGS, "--flags" },
+		{ DRIVER_AXIS_NR_PAGES, "--nr-pages" },
+	};
+	const struct driver_ops *sel[MAX_LIST];
+	int nsel = 0;
+	char names[128] = "";
+
+	for (int i = 0; a->nr_drivers ? i < a->nr_drivers : drivers[i] != NULL; i++)
+		sel[nsel++] = a->nr_drivers ? driver_find(a->drivers[i]) : drivers[i];
+	for (int i = 0; i < nsel; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? ", " : "", sel[i]->name);
+	for (size_t x = 0; x < sizeof(axes) / sizeof(axes[0]); x++) {
+		bool given = axes[x].axis == DRIVER_AXIS_OP ? a->nr_ops :
+			     axes[x].axis == DRIVER_AXIS_FLAGS ? a->nr_flags : a->nr_nr_pages;
+		bool taken = false;
+
+		for (int i = 0; i < nsel; i++)
+			taken |= (sel[i]->axes & axes[x].axis) != 0;
+		if (given && !taken) {
+			fprintf(stderr, "gupbench run: %s is not an option of driver %s "
+				"(see gupbench run --help)\n", axes[x].opt, names);
+			return 2;
+		}
+	}
+	for (int o = 0; o < a->nr_ops; o++) {
+		bool known = false;
+
+		for (int i = 0; i < nsel; i++)
+			known |= (sel[i]->axes & DRIVER_AXIS_OP) && driver_has_op(sel[i], a->ops[o]);
+		if (!known) {
+			char ops[128] = "";
+
+			for (int i = 0; i < nsel; i++)
+				for (int k = 0; (sel[i]->axes & DRIVER_AXIS_OP) && sel[i]->ops[k]; k++)
+					snprintf(ops + strlen(ops), sizeof(ops) - strlen(ops), "%s%s",
+						 *ops ? ", " : "", sel[i]->ops[k]);
+			fprintf(stderr, "gupbench run: unknown op '%s' (%s) (see gupbench run --help)\n",
+				a->ops[o], ops);
+			return 2;
+		}
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts *o)
 {
 	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
@@ -206,13 +271,10 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 			o->file_dir = optarg;
 			break;
 		case O_OP:
+			/* the drivers say which ops they take: checked once they are known */
 			a->nr_ops = split_list(optarg, a->ops, MAX_LIST);
 			if (a->nr_ops < 0)
 				return bad("bad --op list '%s'", optarg);
-			for (int i = 0; i < a->nr_ops; i++)
-				if (strcmp(a->ops[i], "pin_fast") && strcmp(a->ops[i], "get_fast") &&
-				    strcmp(a->ops[i], "pin"))
-					return bad("unknown op '%s' (pin_fast, get_fast, pin)", a->ops[i]);
 			break;
 		case O_FLAGS:
 			if (a->nr_flags == MAX_LIST || flags_parse(optarg, &a->flags[a->nr_flags]))
@@ -268,7 +330,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
-	return 0;
+	return check_axes(a);
 }
 
 static void apply_preset(struct run_args *a, struct run_opts *o)
@@ -283,8 +345,6 @@ static void apply_preset(struct run_args *a, struct run_opts *o)
 		a->nr_states = p->nr_states;
 		memcpy(a->states, p->states, sizeof(p->states));
 	}
-	if (!a->nr_ops)
-		a->ops[a->nr_ops++] = "pin_fast";
 	if (!a->nr_flags)
 		a->flags[a->nr_flags++] = PIN_FLAG_WRITE | PIN_FLAG_LONGTERM;
 	if (!a->nr_nr_pages)
@@ -325,6 +385,40 @@ static const char *keep_reason(struct matrix *m, const char *why)
 		return "unavailable";
 	snprintf(m->reasons[m->nr_reasons], REASON_MAX, "%s", why);
 	return m->reasons[m->nr_reasons++];
+}
+
+/*
+ * One driver x backing x state: its cells over the axes it takes. An axis it
+ * does not take keeps the driver's own value; an op it does not have (another
+ * selected driver's) is not its cell.
+ */
+static void add_driver_cells(struct matrix *m, const struct run_args *a,
+			     const struct driver_ops *d, const struct backing_ops *b,
+			     enum buf_state st, const char *skip)
+{
+	const char *def_op = d->axes & DRIVER_AXIS_OP && d->ops ? d->ops[0] : NULL;
+	int nops = d->axes & DRIVER_AXIS_OP && a->nr_ops ? a->nr_ops : 1;
+	int nflags = d->axes & DRIVER_AXIS_FLAGS ? a->nr_flags : 1;
+	int npages = d->axes & DRIVER_AXIS_NR_PAGES ? a->nr_nr_pages : 1;
+
+	for (int op = 0; op < nops; op++) {
+		const char *name = d->axes & DRIVER_AXIS_OP && a->nr_ops ? a->ops[op] : def_op;
+
+		if (name && !driver_has_op(d, name))
+			continue;
+		for (int f = 0; f < nflags; f++)
+			for (int p = 0; p < npages; p++) {
+				struct case_spec cs = {
+					.driver = d, .backing = b, .state = st, .op = name,
+					.flags = d->axes & DRIVER_AXIS_FLAGS ? a->flags[f] :
+						 d->fixed_flags,
+					.nr_pages = d->axes & DRIVER_AXIS_NR_PAGES ?
+						    a->nr_pages[p] : 0,
+				};
+
+				add_cell(m, &cs, skip);
+			}
+	}
 }
 
 static void build_matrix(struct run_args *a, const struct run_opts *o, struct matrix *m)
@@ -370,24 +464,8 @@ static void build_matrix(struct run_args *a, const struct run_opts *o, struct ma
 	for (int d = 0; d < nd; d++) {
 		for (int b = 0; b < nb; b++) {
 			for (int s = 0; s < a->nr_states; s++) {
-				struct case_spec cs = {
-					.driver = dl[d], .backing = bl[b], .state = a->states[s],
-					.flags = dl[d]->fixed_flags,
-				};
-				const char *skip = dskip[d] ? dskip[d] : bskip[b];
-
-				if (!dl[d]->takes_flags) {
-					add_cell(m, &cs, skip);
-					continue;
-				}
-				for (int op = 0; op < a->nr_ops; op++)
-					for (int f = 0; f < a->nr_flags; f++)
-						for (int p = 0; p < a->nr_nr_pages; p++) {
-							cs.op = a->ops[op];
-							cs.flags = a->flags[f];
-							cs.nr_pages = a->nr_pages[p];
-							add_cell(m, &cs, skip);
-						}
+				add_driver_cells(m, a, dl[d], bl[b], a->states[s],
+						 dskip[d] ? dskip[d] : bskip[b]);
 			}
 		}
 	}

@@ -115,6 +115,7 @@ static void futex_count(struct driver_ctx *c, struct buffer *b, struct op_result
 	}
 	r->calls = pages;
 	r->pages = pages;
+	r->pages_per_call = 1;
 	r->pages_done = done;
 	r->err = first_err;
 }
@@ -157,6 +158,7 @@ static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	r->clock_ns = clock_read_ns();
 	r->calls = passes * pages;
 	r->pages = passes * pages;
+	r->pages_per_call = 1;
 	r->pages_done = done;
 	r->err = first_err;
 }
@@ -172,8 +174,7 @@ const struct driver_ops driver_futex = {
 	.desc = "shared FUTEX_WAKE (no waiters) on the first word of every 4K page",
 	.gup_path = futex_gup_path,
 	.fixed_flags = PIN_FLAG_WRITE,
-	.call_pages = 1,
-	.takes_flags = false,
+	.axes = 0,
 	.probe = futex_probe,
 	.setup = futex_setup,
 	.pin = futex_pin,

@@ -189,6 +189,8 @@ static void iou_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 	r->ns = t1 - t0;
 	r->clock_ns = clock_read_ns();
 	r->calls = 1;
+	/* the kernel pins each iovec with its own call */
+	r->pages_per_call = (b->len < IOU_MAX_IOV_LEN ? b->len : IOU_MAX_IOV_LEN) / 4096;
 	if (ret < 0) {
 		r->err = e;
 		return;
@@ -242,7 +244,7 @@ const struct driver_ops driver_iouring = {
 	.desc = "io_uring IORING_REGISTER_BUFFERS / UNREGISTER_BUFFERS of the whole buffer",
 	.gup_path = iou_gup_path,
 	.fixed_flags = PIN_FLAG_WRITE | PIN_FLAG_LONGTERM,
-	.takes_flags = false,
+	.axes = 0,
 	.probe = iou_probe,
 	.setup = iou_setup,
 	.pin = iou_pin,

@@ -92,6 +92,9 @@ static const struct {
 
 #define NR_KMOD_OPS (sizeof(kmod_ops) / sizeof(kmod_ops[0]))
 
+/* What `gupbench run --op` offers: the names of kmod_ops[], pin_fast first (the default). */
+static const char *const kmod_op_names[] = { "pin_fast", "get_fast", "pin", NULL };
+
 const char *kmod_op_gup_path(const char *op)
 {
 	for (size_t i = 0; op && i < NR_KMOD_OPS; i++)
@@ -279,6 +282,7 @@ static void kmod_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r
 			req.res.samples_written : p->samples_cap;
 	r->ns = sub_clock(req.res.pin_ns, req.res.calls, req.res.clock_ns);
 	r->calls = req.res.calls;
+	r->pages_per_call = per_call;
 	r->pages = req.res.pages_requested;
 	r->pages_done = req.res.pages_pinned;
 	r->err = req.res.first_error ? (int)req.res.first_error : (ret < 0 ? errno : 0);
@@ -459,7 +463,8 @@ const struct driver_ops driver_kmod = {
 	.desc = "gupbench.ko: GUP calls from an in-kernel loop, ktime per call, kprobe fallback count",
 	.gup_path = kmod_gup_path,
 	.fixed_flags = 0,
-	.takes_flags = true,
+	.axes = DRIVER_AXIS_OP | DRIVER_AXIS_FLAGS | DRIVER_AXIS_NR_PAGES,
+	.ops = kmod_op_names,
 	.probe = kmod_probe,
 	.setup = kmod_setup,
 	.pin = kmod_pin,

@@ -107,6 +107,12 @@ struct op_result {
 	uint64_t pages;			/* pages the calls asked for */
 	uint64_t pages_done;		/* pages pinned (or got) */
 	/*
+	 * Pages one kernel GUP call asks for, as the driver really made the
+	 * calls (module caps, io_uring's 1 GiB iovecs): the only place the
+	 * result's pages_per_call comes from.
+	 */
+	uint64_t pages_per_call;
+	/*
 	 * Cost of one clock pair around a call; subtracted from ns when
 	 * clock_subtracted (the module times each call, where it matters).
 	 */
@@ -152,16 +158,27 @@ struct driver_ctx {
 	struct counters *count;
 };
 
+#define DRIVER_AXIS_OP		(1u << 0)	/* --op */
+#define DRIVER_AXIS_FLAGS	(1u << 1)	/* --flags */
+#define DRIVER_AXIS_NR_PAGES	(1u << 2)	/* --nr-pages */
+
 struct driver_ops {
 	const char *name;
 	const char *desc;
 	/* Kernel GUP entry point this driver reaches on kv, e.g. "pin_user_pages_fast". */
 	const char *(*gup_path)(const struct kver *kv, const char *op);
-	/* Flags the kernel consumer uses (PIN_FLAG_*); kmod takes them from the case. */
+	/* Flags the kernel consumer uses (PIN_FLAG_*) when it fixes them. */
 	unsigned int fixed_flags;
-	bool takes_flags;		/* accepts --op/--flags/--nr-pages */
-	/* Pages per kernel call when the consumer fixes it (futex: 1); 0: whole buffer. */
-	uint64_t call_pages;
+	/*
+	 * The axes of the matrix this driver takes (DRIVER_AXIS_*), in the
+	 * manner of fio's per-engine options: `gupbench run` refuses an option
+	 * that no selected driver takes, and a driver never sees a case value
+	 * on an axis it does not take (cs->op NULL, cs->flags = fixed_flags,
+	 * cs->nr_pages 0).
+	 */
+	unsigned int axes;
+	/* With DRIVER_AXIS_OP: the op names it takes, NULL-terminated; the first is the default. */
+	const char *const *ops;
 	int (*probe)(const struct run_opts *o, char *why, size_t n);
 	/* Per case: open what the driver needs. 0, or -1 with reason (skip). */
 	int (*setup)(struct driver_ctx *c, struct buffer *b, char *why, size_t n);

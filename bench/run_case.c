@@ -53,15 +53,6 @@ int flags_parse(const char *s, unsigned int *out)
 	return 0;
 }
 
-static uint64_t pages_per_call(const struct case_spec *cs, size_t len)
-{
-	uint64_t pages = len / 4096;
-
-	if (cs->driver->call_pages)
-		return cs->driver->call_pages;
-	return cs->nr_pages && cs->nr_pages < pages ? cs->nr_pages : pages;
-}
-
 static json_object *case_new(const struct case_spec *cs, const struct run_opts *o)
 {
 	json_object *c = json_object_new_object();
@@ -74,8 +65,6 @@ static json_object *case_new(const struct case_spec *cs, const struct run_opts *
 	json_object_object_add(c, "flags", flags_to_json(cs->flags));
 	json_object_object_add(c, "size_bytes", json_object_new_int64(o->size));
 	json_object_object_add(c, "pages", json_object_new_int64(o->size / 4096));
-	json_object_object_add(c, "pages_per_call",
-			       json_object_new_int64(pages_per_call(cs, o->size)));
 	json_object_object_add(c, "gup_path",
 			       json_object_new_string(cs->driver->gup_path(&running_kernel, cs->op)));
 	json_object_object_add(c, "samples", json_object_new_int(o->samples));
@@ -362,7 +351,7 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 	int first_err = 0, errors = 0;
 	struct series pin = { 0 }, unpin = { 0 };
 	uint64_t clock_ns = 0, calls_timed = 0, pages_timed = 0, done_timed = 0;
-	uint64_t calls_switched = 0, calls_migrated = 0;
+	uint64_t calls_switched = 0, calls_migrated = 0, pages_per_call = 0;
 	int probe_armed = 0;
 	bool disturb_known = false;
 	bool clock_subtracted = false, first = true;
@@ -439,6 +428,8 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 			calls_switched += rp.calls_switched;
 			calls_migrated += rp.calls_migrated;
 		}
+		if (rp.pages_per_call)
+			pages_per_call = rp.pages_per_call;
 		calls_timed += rp.calls;
 		pages_timed += rp.pages;
 		done_timed += rp.pages_done;
@@ -471,6 +462,9 @@ out_teardown:
 			       json_object_new_double(pin.n ? (double)pages_timed / pin.n : 0));
 	json_object_object_add(c, "pages_done_per_op",
 			       json_object_new_double(pin.n ? (double)done_timed / pin.n : 0));
+	/* as the driver made the calls; null when none was made */
+	json_object_object_add(c, "pages_per_call", pages_per_call ?
+			       json_object_new_int64(pages_per_call) : NULL);
 	json_object_object_add(c, "kernel_calls_per_sample",
 			       json_object_new_double(pin.n ? (double)calls_timed / pin.n : 0));
 	json_object_object_add(c, "pin", series_to_json(&pin));

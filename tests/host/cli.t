@@ -15,7 +15,7 @@ expect_usage_error() {
 	ok $? "$what: exit $rc, $lines line(s): $(head -c 120 "$tmp/err")"
 }
 
-plan 18
+plan 24
 expect_usage_error "no command"
 expect_usage_error "unknown command" frobnicate
 expect_usage_error "unknown option" run --bogus
@@ -32,6 +32,15 @@ expect_usage_error "unknown flag" run --flags WRITE,PINNED
 expect_usage_error "unknown op" run --op pin_slow
 expect_usage_error "missing value" run --size
 expect_usage_error "unknown format" list --format xml
+expect_usage_error "bad count" run --count -1
+# options that belong to a driver are refused when no selected driver takes them
+expect_usage_error "--nr-pages for iouring" run --driver iouring --nr-pages 4
+expect_usage_error "--op for iouring and futex" run --driver iouring,futex --op pin
+expect_usage_error "--flags for futex" run --driver futex --flags WRITE
+expect_usage_error "unknown op for kmod" run --driver kmod --op pin_slow
+"$GUPBENCH" run --driver iouring --nr-pages 4 >/dev/null 2>"$tmp/err"
+grep -q -- '--nr-pages' "$tmp/err" && grep -q iouring "$tmp/err"
+ok $? "the refusal names the option and the driver: $(cat "$tmp/err")"
 
 echo '{"precious": true}' >"$tmp/old.json"
 "$GUPBENCH" run --driver futex --backing anon --preset quick -q -o "$tmp/old.json" \
