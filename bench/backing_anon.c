@@ -164,18 +164,13 @@ static int anon_thp_verify(struct buffer *b, char *why, size_t n)
 	return buffer_verify_thp(b, "AnonHugePages", why, n);
 }
 
-static void anon_destroy(struct buffer *b)
-{
-	buffer_unmap(b);
-}
-
 const struct backing_ops backing_anon = {
 	.name = "anon",
 	.desc = "private anonymous memory, 4 KiB pages (MADV_NOHUGEPAGE)",
 	.probe = anon_probe,
 	.create = anon_create,
 	.verify = anon_verify,
-	.destroy = anon_destroy,
+	.destroy = buffer_unmap,
 };
 
 const struct backing_ops backing_anon_thp = {
@@ -184,5 +179,5 @@ const struct backing_ops backing_anon_thp = {
 	.probe = anon_thp_probe,
 	.create = anon_thp_create,
 	.verify = anon_thp_verify,
-	.destroy = anon_destroy,
+	.destroy = buffer_unmap,
 };

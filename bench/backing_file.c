@@ -244,11 +244,6 @@ static int file_private_verify(struct buffer *b, char *why, size_t n)
 	return file_verify(b, false, why, n);
 }
 
-static void file_destroy(struct buffer *b)
-{
-	buffer_unmap(b);
-}
-
 const struct backing_ops backing_file_shared = {
 	.name = "file-shared",
 	.desc = "MAP_SHARED of a file in --file-dir (its filesystem decides: ext4/xfs/btrfs/ramfs "
@@ -256,7 +251,7 @@ const struct backing_ops backing_file_shared = {
 	.probe = file_probe,
 	.create = file_shared_create,
 	.verify = file_shared_verify,
-	.destroy = file_destroy,
+	.destroy = buffer_unmap,
 };
 
 const struct backing_ops backing_file_private = {
@@ -265,5 +260,5 @@ const struct backing_ops backing_file_private = {
 	.probe = file_probe,
 	.create = file_private_create,
 	.verify = file_private_verify,
-	.destroy = file_destroy,
+	.destroy = buffer_unmap,
 };

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <numa.h>
-#include <numaif.h>
 #include "gupbench.h"
 #include "buffer.h"
 
@@ -20,29 +18,12 @@ struct pool {
 	int node;		/* -1: global */
 };
 
-/* The node buffer_create() bound the thread to, or -1. */
-static int bound_node(void)
-{
-	struct bitmask *mask;
-	int mode, node = -1;
-
-	if (numa_available() < 0)
-		return -1;
-	mask = numa_allocate_nodemask();
-	if (get_mempolicy(&mode, mask->maskp, mask->size + 1, NULL, 0) == 0 &&
-	    mode == MPOL_BIND && numa_bitmask_weight(mask) == 1)
-		for (unsigned int i = 0; i < mask->size; i++)
-			if (numa_bitmask_isbitset(mask, i))
-				node = i;
-	numa_bitmask_free(mask);
-	return node;
-}
-
-static void pool_init(struct pool *p, size_t hsize)
+/* node: the one the run binds buffers to (run_opts.mem_node), or -1 */
+static void pool_init(struct pool *p, size_t hsize, int node)
 {
 	snprintf(p->global, sizeof(p->global), "/sys/kernel/mm/hugepages/hugepages-%zukB",
 		 hsize >> 10);
-	p->node = bound_node();
+	p->node = node;
 	if (p->node < 0)
 		snprintf(p->dir, sizeof(p->dir), "%s", p->global);
 	else
@@ -81,12 +62,12 @@ static int pool_set(const struct pool *p, long nr)
 	return setting_write(path, val);	/* restored at exit */
 }
 
-static int hugetlb_probe_size(size_t hsize, char *why, size_t n)
+static int hugetlb_probe_size(size_t hsize, int node, char *why, size_t n)
 {
 	struct pool p;
 	char path[256];
 
-	pool_init(&p, hsize);
+	pool_init(&p, hsize, node);
 	if (access(p.global, F_OK)) {
 		set_reason(why, n, "no %zu KiB huge pages on this machine (%s missing)",
 			   hsize >> 10, p.global);
@@ -132,7 +113,7 @@ static int pool_reserve(const struct pool *p, long need, size_t hsize, long *add
 	return 0;
 }
 
-static int hugetlb_create_size(struct buffer *b, size_t len, size_t hsize,
+static int hugetlb_create_size(struct buffer *b, size_t len, size_t hsize, int node,
 			       char *why, size_t n)
 {
 	/* MFD_HUGE_SHIFT (linux/memfd.h) is MAP_HUGE_SHIFT; that header clashes with sys/mman.h */
@@ -142,9 +123,9 @@ static int hugetlb_create_size(struct buffer *b, size_t len, size_t hsize,
 	struct pool p;
 	void *addr;
 
-	if (buffer_check_len(len, hsize, why, n) || hugetlb_probe_size(hsize, why, n))
+	if (buffer_check_len(len, hsize, why, n) || hugetlb_probe_size(hsize, node, why, n))
 		return -1;
-	pool_init(&p, hsize);
+	pool_init(&p, hsize, node);
 	before = pool_read(p.dir, "nr_hugepages");
 	if (pool_reserve(&p, need, hsize, &added, why, n))
 		return -1;
@@ -206,35 +187,30 @@ static int hugetlb_verify(struct buffer *b, char *why, size_t n)
 
 static int hugetlb_probe(const struct run_opts *o, char *why, size_t n)
 {
-	(void)o;
-	return hugetlb_probe_size(SZ_2M, why, n);
+	return hugetlb_probe_size(SZ_2M, o ? o->mem_node : -1, why, n);
 }
 
 static int hugetlb_1g_probe(const struct run_opts *o, char *why, size_t n)
 {
-	(void)o;
-	return hugetlb_probe_size(SZ_1G, why, n);
+	return hugetlb_probe_size(SZ_1G, o ? o->mem_node : -1, why, n);
 }
 
 static int hugetlb_create(struct buffer *b, size_t len, const struct run_opts *o,
 			  char *why, size_t n)
 {
-	(void)o;
-	return hugetlb_create_size(b, len, SZ_2M, why, n);
+	return hugetlb_create_size(b, len, SZ_2M, o ? o->mem_node : -1, why, n);
 }
 
 static int hugetlb_1g_create(struct buffer *b, size_t len, const struct run_opts *o,
 			     char *why, size_t n)
 {
-	(void)o;
-	return hugetlb_create_size(b, len, SZ_1G, why, n);
+	return hugetlb_create_size(b, len, SZ_1G, o ? o->mem_node : -1, why, n);
 }
 
-/* The pool keeps the pages for the next case; settings_restore() shrinks it at exit. */
-static void hugetlb_destroy(struct buffer *b)
-{
-	buffer_unmap(b);
-}
+/*
+ * destroy is buffer_unmap: the pool keeps the pages for the next case, and
+ * settings_restore() shrinks it at exit.
+ */
 
 const struct backing_ops backing_hugetlb = {
 	.name = "hugetlb",
@@ -242,7 +218,7 @@ const struct backing_ops backing_hugetlb = {
 	.probe = hugetlb_probe,
 	.create = hugetlb_create,
 	.verify = hugetlb_verify,
-	.destroy = hugetlb_destroy,
+	.destroy = buffer_unmap,
 };
 
 const struct backing_ops backing_hugetlb_1g = {
@@ -251,5 +227,5 @@ const struct backing_ops backing_hugetlb_1g = {
 	.probe = hugetlb_1g_probe,
 	.create = hugetlb_1g_create,
 	.verify = hugetlb_verify,
-	.destroy = hugetlb_destroy,
+	.destroy = buffer_unmap,
 };

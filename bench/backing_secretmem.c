@@ -117,16 +117,11 @@ fail:
 	return -1;
 }
 
-static void secretmem_destroy(struct buffer *b)
-{
-	buffer_unmap(b);
-}
-
 /* Nothing to verify: smaps shows secretmem like any locked shared mapping. */
 const struct backing_ops backing_secretmem = {
 	.name = "secretmem",
 	.desc = "memfd_secret mapped shared (not in the direct map; counts against RLIMIT_MEMLOCK)",
 	.probe = secretmem_probe,
 	.create = secretmem_create,
-	.destroy = secretmem_destroy,
+	.destroy = buffer_unmap,
 };

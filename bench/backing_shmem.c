@@ -165,18 +165,13 @@ static int shmem_thp_verify(struct buffer *b, char *why, size_t n)
 	return buffer_verify_thp(b, "ShmemPmdMapped", why, n);
 }
 
-static void shmem_destroy(struct buffer *b)
-{
-	buffer_unmap(b);
-}
-
 const struct backing_ops backing_shmem = {
 	.name = "shmem",
 	.desc = "memfd (tmpfs) mapped shared, 4 KiB pages (MADV_NOHUGEPAGE)",
 	.probe = shmem_probe,
 	.create = shmem_create,
 	.verify = shmem_verify,
-	.destroy = shmem_destroy,
+	.destroy = buffer_unmap,
 };
 
 const struct backing_ops backing_shmem_thp = {
@@ -185,5 +180,5 @@ const struct backing_ops backing_shmem_thp = {
 	.probe = shmem_thp_probe,
 	.create = shmem_thp_create,
 	.verify = shmem_thp_verify,
-	.destroy = shmem_destroy,
+	.destroy = buffer_unmap,
 };

@@ -100,7 +100,7 @@ void buffer_touch(struct buffer *b)
 {
 	volatile char *p = b->addr;
 
-	for (size_t off = 0; off < b->len; off += 4096)
+	for (size_t off = 0; off < b->len; off += BASE_PAGE_SIZE)
 		p[off] = 1;
 }
 
@@ -109,7 +109,7 @@ void buffer_touch_read(struct buffer *b)
 	volatile char *p = b->addr;
 	char sink = 0;
 
-	for (size_t off = 0; off < b->len; off += 4096)
+	for (size_t off = 0; off < b->len; off += BASE_PAGE_SIZE)
 		sink ^= p[off];
 	(void)sink;
 }

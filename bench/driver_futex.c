@@ -11,17 +11,8 @@
 #include "counters.h"
 #include "timing.h"
 
-/*
- * Clock reads must stay below 1% of the timed region: size regions for
- * 0.5%, since the call cost estimate and the calls themselves vary.
- */
-#define OVERHEAD_DIV	200
-/* Estimate the call cost over this many calls, best of a few tries. */
-#define EST_CALLS	64
-#define EST_TRIES	7
-
 struct futex_priv {
-	uint64_t min_calls;	/* calls one timed region needs (see OVERHEAD_DIV) */
+	uint64_t min_calls;	/* calls one timed region needs (batch_min_calls) */
 };
 
 /*
@@ -52,33 +43,19 @@ static int futex_probe(const struct run_opts *o, char *why, size_t n)
 	return 0;
 }
 
-/*
- * How many calls a timed region needs so that one clock pair is < 1% of it.
- * The cost is estimated on a page of our own: touching the case's buffer
- * here would fault in a cold one.
- */
+/* The batch size, estimated on a page of our own (see batch_min_calls()). */
 static uint64_t futex_min_calls(void)
 {
-	uint64_t best = ~0ull, per_call, clk = clock_read_ns();
-	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	void *page = mmap(NULL, BASE_PAGE_SIZE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t n;
 
 	if (page == MAP_FAILED)
 		return 1;
-	memset(page, 0, 4096);
-	for (int t = 0; t < EST_TRIES; t++) {
-		uint64_t t0 = now_ns(), t1;
-
-		for (int i = 0; i < EST_CALLS; i++)
-			futex_wake_shared(page);
-		t1 = now_ns();
-		if (t1 - t0 < best)
-			best = t1 - t0;
-	}
-	munmap(page, 4096);
-	/* Best case is the cheapest call: sizing from it errs on the safe side. */
-	per_call = best / EST_CALLS ? best / EST_CALLS : 1;
-	return (OVERHEAD_DIV * clk + per_call - 1) / per_call;
+	memset(page, 0, BASE_PAGE_SIZE);
+	n = batch_min_calls(futex_wake_shared, page);
+	munmap(page, BASE_PAGE_SIZE);
+	return n;
 }
 
 static int futex_setup(struct driver_ctx *c, struct buffer *b, char *why, size_t n)
@@ -98,7 +75,7 @@ static int futex_setup(struct driver_ctx *c, struct buffer *b, char *why, size_t
 /* Counting pass: one walk, each call bracketed on its own, nothing timed. */
 static void futex_count(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 {
-	uint64_t pages = b->len / 4096, done = 0;
+	uint64_t pages = b->len / BASE_PAGE_SIZE, done = 0;
 	char *base = b->addr;
 	int first_err = 0;
 
@@ -106,7 +83,7 @@ static void futex_count(struct driver_ctx *c, struct buffer *b, struct op_result
 		long ret;
 
 		counters_call_begin(c->count);
-		ret = futex_wake_shared(base + i * 4096);
+		ret = futex_wake_shared(base + i * BASE_PAGE_SIZE);
 		counters_call_end(c->count);
 		if (ret >= 0)
 			done++;
@@ -131,7 +108,7 @@ static void futex_count(struct driver_ctx *c, struct buffer *b, struct op_result
 static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 {
 	struct futex_priv *p = c->priv;
-	uint64_t pages = b->len / 4096, passes = 1, done = 0, t0, t1;
+	uint64_t pages = b->len / BASE_PAGE_SIZE, passes = 1, done = 0, t0, t1;
 	char *base = b->addr;
 	int first_err = 0;
 
@@ -147,7 +124,7 @@ static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	t0 = now_ns();
 	for (uint64_t k = 0; k < passes; k++) {
 		for (uint64_t i = 0; i < pages; i++) {
-			if (futex_wake_shared(base + i * 4096) >= 0)
+			if (futex_wake_shared(base + i * BASE_PAGE_SIZE) >= 0)
 				done++;
 			else if (!first_err)
 				first_err = errno;
@@ -155,7 +132,7 @@ static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	}
 	t1 = now_ns();
 	r->ns = t1 - t0;
-	r->clock_ns = clock_read_ns();
+	r->clock_ns = clock_pair_cost_ns();
 	r->calls = passes * pages;
 	r->pages = passes * pages;
 	r->pages_per_call = 1;

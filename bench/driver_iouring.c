@@ -175,7 +175,7 @@ static void iou_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 	int ret, e;
 
 	memset(r, 0, sizeof(*r));
-	r->pages = b->len / 4096;
+	r->pages = b->len / BASE_PAGE_SIZE;
 	if (iou_fill_iov(p, b)) {
 		r->err = ENOMEM;
 		return;
@@ -187,10 +187,10 @@ static void iou_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 	e = errno;
 	counters_call_end(c->count);
 	r->ns = t1 - t0;
-	r->clock_ns = clock_read_ns();
+	r->clock_ns = clock_pair_cost_ns();
 	r->calls = 1;
 	/* the kernel pins each iovec with its own call */
-	r->pages_per_call = (b->len < IOU_MAX_IOV_LEN ? b->len : IOU_MAX_IOV_LEN) / 4096;
+	r->pages_per_call = (b->len < IOU_MAX_IOV_LEN ? b->len : IOU_MAX_IOV_LEN) / BASE_PAGE_SIZE;
 	if (ret < 0) {
 		r->err = e;
 		return;
@@ -208,13 +208,13 @@ static void iou_unpin(struct driver_ctx *c, struct buffer *b, struct op_result *
 	memset(r, 0, sizeof(*r));
 	if (!p->pinned)
 		return;
-	r->pages = b->len / 4096;
+	r->pages = b->len / BASE_PAGE_SIZE;
 	t0 = now_ns();
 	ret = iou_register(p->ring, IORING_UNREGISTER_BUFFERS, NULL, 0);
 	t1 = now_ns();
 	e = errno;
 	r->ns = t1 - t0;
-	r->clock_ns = clock_read_ns();
+	r->clock_ns = clock_pair_cost_ns();
 	r->calls = 1;
 	/* Whatever the outcome, the ring close in teardown releases the rest. */
 	p->pinned = false;

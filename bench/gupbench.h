@@ -22,6 +22,12 @@
 
 #define REASON_MAX 256
 
+/*
+ * The unit results count in: a 4 KiB base page, whatever the folio size (a
+ * hugetlb buffer's ns_per_page divides by its 512 base pages per 2 MiB).
+ */
+#define BASE_PAGE_SIZE 4096u
+
 struct kver {
 	int major, minor, patch;
 };

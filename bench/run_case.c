@@ -64,7 +64,7 @@ static json_object *case_new(const struct case_spec *cs, const struct run_opts *
 	json_object_object_add(c, "op", cs->op ? json_object_new_string(cs->op) : NULL);
 	json_object_object_add(c, "flags", flags_to_json(cs->flags));
 	json_object_object_add(c, "size_bytes", json_object_new_int64(o->size));
-	json_object_object_add(c, "pages", json_object_new_int64(o->size / 4096));
+	json_object_object_add(c, "pages", json_object_new_int64(o->size / BASE_PAGE_SIZE));
 	json_object_object_add(c, "gup_path",
 			       json_object_new_string(cs->driver->gup_path(&running_kernel, cs->op)));
 	json_object_object_add(c, "samples", json_object_new_int(o->samples));

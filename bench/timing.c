@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Measures once what a clock_gettime pair costs (see timing.h). */
+/* What a clock_gettime pair costs, and how long a batch must be to hide it (see timing.h). */
 #include <stdlib.h>
 #include "gupbench.h"
 #include "timing.h"
 
 #define CLOCK_SAMPLES 2001
+/* A batch's clock pair at 0.5% of it (the rule is 1%). */
+#define OVERHEAD_DIV	200
+/* Estimate a call's cost over this many calls, best of a few tries. */
+#define EST_CALLS	64
+#define EST_TRIES	7
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -13,7 +18,7 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-uint64_t clock_read_ns(void)
+uint64_t clock_pair_cost_ns(void)
 {
 	static uint64_t cached;
 	static uint64_t v[CLOCK_SAMPLES];
@@ -32,4 +37,22 @@ uint64_t clock_read_ns(void)
 	/* A 0 median (coarse clock) would read as "not measured": keep 1. */
 	cached = v[CLOCK_SAMPLES / 2] ? v[CLOCK_SAMPLES / 2] : 1;
 	return cached;
+}
+
+uint64_t batch_min_calls(long (*call)(void *arg), void *arg)
+{
+	uint64_t best = ~0ull, per_call, clk = clock_pair_cost_ns();
+
+	for (int t = 0; t < EST_TRIES; t++) {
+		uint64_t t0 = now_ns(), t1;
+
+		for (int i = 0; i < EST_CALLS; i++)
+			call(arg);
+		t1 = now_ns();
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	/* Best case is the cheapest call: sizing from it errs on the safe side. */
+	per_call = best / EST_CALLS ? best / EST_CALLS : 1;
+	return (OVERHEAD_DIV * clk + per_call - 1) / per_call;
 }

@@ -28,8 +28,6 @@ static const char *const watched[] = {
 };
 #define NR_WATCHED (sizeof(watched) / sizeof(watched[0]))
 
-/* Defined by gupbench.c, which unit tests do not link. */
-
 
 static struct run_opts opts = { .size = SZ_4M, .samples = 1 };
 
