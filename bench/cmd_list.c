@@ -17,10 +17,9 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "gupbench.h"
-#include "gupbench_ioctl.h"
 #include "commands.h"
 #include "counters.h"
-#include "kmod_info.h"
+#include "kmod.h"
 #include "sysinfo.h"
 
 #define LIST_USAGE "usage: gupbench list [--format table|json] [--file-dir DIR] [--from LIST.json]"
@@ -168,7 +167,7 @@ static int modules_supported(json_object *sys, char *ev, size_t n)
  * What it takes to use the module here, added to kmod_describe()'s JSON as
  * "module_support" {"available", "reason"} and "hint" (null when loaded).
  */
-static void kmod_advise(json_object *kmod, json_object *sys)
+static void kmod_advise(json_object *kmod, json_object *sys, const struct run_opts *o)
 {
 	json_object *ms = json_object_new_object();
 	const char *dev = jstr(kmod, "device"), *why = jstr(kmod, "reason");
@@ -181,7 +180,7 @@ static void kmod_advise(json_object *kmod, json_object *sys)
 	json_object_object_add(ms, "reason", *ev ? json_object_new_string(ev) : NULL);
 	json_object_object_add(kmod, "module_support", ms);
 	if (!dev)
-		dev = GUPBENCH_DEVICE;
+		dev = kmod_device(o->kmod_dev);
 
 	if (jbool(kmod, "loaded")) {
 		/* nothing to do */
@@ -265,7 +264,7 @@ static json_object *list_collect(const struct run_opts *o)
 
 	if (kmod_describe(o->kmod_dev, &kmod) != 0 && !kmod)
 		kmod = json_object_new_object();
-	kmod_advise(kmod, sys);
+	kmod_advise(kmod, sys, o);
 	json_object_object_add(root, "kmod", kmod);
 
 	v = json_object_new_object();
@@ -719,8 +718,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 int cmd_list(int argc, char **argv)
 {
-	struct run_opts o = { .file_dir = ".", .kmod_dev = "/dev/gupbench",
-			      .size = 4 << 20, .cpu = -1, .mem_node = -1 };
+	struct run_opts o = { .file_dir = ".", .size = 4 << 20, .cpu = -1, .mem_node = -1 };
 	const char *from = NULL;
 	bool json = false;
 	json_object *root;
@@ -740,8 +738,6 @@ int cmd_list(int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[i]);
 		}
 	}
-	if (getenv("GUPBENCH_DEV"))
-		o.kmod_dev = getenv("GUPBENCH_DEV");
 	if (from) {
 		/* A list saved elsewhere (e.g. in the QEMU test bed): render, probe nothing. */
 		char err[REASON_MAX];

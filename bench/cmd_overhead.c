@@ -15,88 +15,66 @@
  * an instruction and the figures repeat exactly.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "gupbench.h"
 #include "commands.h"
-#include "gupbench_ioctl.h"
+#include "kmod.h"
 #include "stats.h"
 
 #define PROBE_PAGES 512
 
-struct ov_req {
-	uint32_t op, flags, options;
-	uint64_t pages, iters;
-};
-
-static int run_req(int fd, void *buf, const struct ov_req *o, struct gupbench_sample *s,
+/* One request of s, its result in res. 0, or -1 with errno. */
+static int run_req(const struct kmod *k, const struct kmod_req_spec *s,
 		   struct gupbench_result *res)
 {
-	struct gupbench_req req = {
-		.size = sizeof(req),
-		.op = o->op,
-		.flags = o->flags,
-		.options = o->options,
-		.addr = (uintptr_t)buf,
-		.length = o->pages * 4096,
-		.iterations = o->iters,
-		.samples = s ? (uintptr_t)s : 0,
-		.samples_cap = s ? o->iters : 0,
-	};
+	struct gupbench_req req;
 
-	if (ioctl(fd, GUPBENCH_IOC_RUN, &req))
+	kmod_req(&req, s);
+	if (kmod_run(k, &req))
 		return -1;
 	*res = req.res;
 	return 0;
 }
 
-/* Median of the per-call pin times of one request. -1 if it failed. */
-static double pin_median(int fd, void *buf, const struct ov_req *o, struct gupbench_sample *s,
-			 double *v, struct gupbench_result *res)
+/* Median of the per-call pin times of one request (v: its scratch). -1 if it failed. */
+static double pin_median(const struct kmod *k, const struct kmod_req_spec *s, double *v,
+			 struct gupbench_result *res)
 {
 	struct summary sum;
 
-	if (run_req(fd, buf, o, s, res) || res->samples_written != o->iters ||
-	    res->failed_calls)
+	if (run_req(k, s, res) || res->samples_written != s->iterations || res->failed_calls)
 		return -1;
-	for (uint64_t i = 0; i < o->iters; i++)
-		v[i] = s[i].pin_ns;
-	summarize(v, o->iters, &sum);
+	for (uint64_t i = 0; i < s->iterations; i++)
+		v[i] = s->samples[i].pin_ns;
+	summarize(v, s->iterations, &sum);
 	return sum.median;
 }
 
-static const char *op_name(uint32_t op)
-{
-	return op == GUPBENCH_OP_PIN ? "pin" : op == GUPBENCH_OP_GET_FAST ? "get_fast" : "pin_fast";
-}
-
 /* One "probe" entry: disarmed, armed, disarmed again (both warm), as JSON. */
-static int probe_entry(int fd, void *buf, struct ov_req o, struct gupbench_sample *s, double *v,
-		       bool last)
+static int probe_entry(const struct kmod *k, struct kmod_req_spec o, double *v, bool last)
 {
 	struct gupbench_result rd, ra;
 	double off, on;
 
 	o.options = 0;
-	if (pin_median(fd, buf, &o, s, v, &rd) < 0)
+	if (pin_median(k, &o, v, &rd) < 0)
 		return -1;
 	o.options = GUPBENCH_O_COUNT;
-	on = pin_median(fd, buf, &o, s, v, &ra);
+	on = pin_median(k, &o, v, &ra);
 	o.options = 0;
-	off = pin_median(fd, buf, &o, s, v, &rd);
+	off = pin_median(k, &o, v, &rd);
 	if (on < 0 || off < 0)
 		return -1;
 	printf("  {\"op\": \"%s\", \"pages\": %lu, \"flags\": \"%s\", \"calls\": %lu,"
 	       " \"disarmed_median\": %.1f, \"armed_median\": %.1f, \"difference\": %.1f,"
 	       " \"armed_fallback_status\": %u, \"armed_fallback_calls\": %llu,"
 	       " \"disarmed_probe_armed_flag\": %s}%s\n",
-	       op_name(o.op), (unsigned long)o.pages, o.flags & GUPBENCH_F_LONGTERM ?
-	       "WRITE,LONGTERM" : "WRITE", (unsigned long)o.iters, off, on, on - off,
+	       kmod_op_by_code(o.op)->name, (unsigned long)(o.length / k->info.page_size),
+	       o.flags & PIN_FLAG_LONGTERM ? "WRITE,LONGTERM" : "WRITE",
+	       (unsigned long)o.iterations, off, on, on - off,
 	       ra.fallback_status, (unsigned long long)ra.fallback_calls,
 	       rd.flags & GUPBENCH_RF_PROBE_ARMED ? "true" : "false", last ? "" : ",");
 	return 0;
@@ -104,44 +82,49 @@ static int probe_entry(int fd, void *buf, struct ov_req o, struct gupbench_sampl
 
 int cmd_overhead(int argc, char **argv)
 {
-	const char *dev = getenv("GUPBENCH_DEV") ? getenv("GUPBENCH_DEV") : GUPBENCH_DEVICE;
 	struct gupbench_result timed, untimed;
 	struct gupbench_sample *s;
 	struct summary pin;
 	uint64_t iters = 10000, big;
 	double *v, loop_t, loop_u, call;
-	struct ov_req o;
+	/* o: one page; ot: o timed; om: PROBE_PAGES at a time; os: o on the slow path */
+	struct kmod_req_spec o, ot, om, os;
+	char why[REASON_MAX];
+	struct kmod k;
+	size_t len;
 	void *buf;
-	int fd;
 
 	if (argc > 2 || (argc == 2 && (sscanf(argv[1], "%lu", &iters) != 1 || !iters ||
 				       iters > 1000000))) {
 		fprintf(stderr, "gupbench overhead: usage: gupbench overhead [ITERATIONS]\n");
 		return 2;
 	}
-	fd = open(dev, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "gupbench overhead: %s: %s (is the module loaded?)\n", dev,
-			strerror(errno));
+	if (kmod_open(&k, NULL, why, sizeof(why))) {
+		fprintf(stderr, "gupbench overhead: %s\n", why);
 		return 1;
 	}
-	buf = mmap(NULL, PROBE_PAGES * 4096, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	len = PROBE_PAGES * k.info.page_size;
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	s = calloc(iters, sizeof(*s));
 	v = calloc(iters, sizeof(*v));
 	if (buf == MAP_FAILED || !s || !v) {
 		fprintf(stderr, "gupbench overhead: out of memory\n");
 		return 1;
 	}
-	/* 4K pages, as the anon backing makes them: THP would change the path */
-	madvise(buf, PROBE_PAGES * 4096, MADV_NOHUGEPAGE);
-	memset(buf, 1, PROBE_PAGES * 4096);
+	/* base pages, as the anon backing makes them: THP would change the path */
+	madvise(buf, len, MADV_NOHUGEPAGE);
+	memset(buf, 1, len);
 	/* untimed first, then timed, then untimed again: both loops warm */
-	o = (struct ov_req){ GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE | GUPBENCH_F_LONGTERM,
-			     GUPBENCH_O_LOOP_TIME, 1, iters };
-	if (run_req(fd, buf, &o, NULL, &untimed) ||
-	    (o.options = 0, run_req(fd, buf, &o, s, &timed)) ||
-	    (o.options = GUPBENCH_O_LOOP_TIME, run_req(fd, buf, &o, NULL, &untimed))) {
+	o = (struct kmod_req_spec){ .op = GUPBENCH_OP_PIN_FAST,
+				    .flags = PIN_FLAG_WRITE | PIN_FLAG_LONGTERM,
+				    .options = GUPBENCH_O_LOOP_TIME, .addr = buf,
+				    .length = k.info.page_size, .iterations = iters };
+	ot = o;
+	ot.options = 0;
+	ot.samples = s;
+	ot.samples_cap = iters;
+	if (run_req(&k, &o, &untimed) || run_req(&k, &ot, &timed) ||
+	    run_req(&k, &o, &untimed)) {
 		fprintf(stderr, "gupbench overhead: request failed: %s\n", strerror(errno));
 		return 1;
 	}
@@ -161,19 +144,23 @@ int cmd_overhead(int argc, char **argv)
 
 	/* 512-page calls cost ~500x more: fewer of them give as steady a median. */
 	big = iters / 8 > 50 ? iters / 8 : iters;
-	if (probe_entry(fd, buf, (struct ov_req){ GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, 0, 1,
-						  iters }, s, v, false) ||
-	    probe_entry(fd, buf, (struct ov_req){ GUPBENCH_OP_PIN_FAST, GUPBENCH_F_WRITE, 0,
-						  PROBE_PAGES, big }, s, v, false) ||
-	    probe_entry(fd, buf, (struct ov_req){ GUPBENCH_OP_PIN, GUPBENCH_F_WRITE, 0, 1,
-						  iters }, s, v, true)) {
+	o = (struct kmod_req_spec){ .op = GUPBENCH_OP_PIN_FAST, .flags = PIN_FLAG_WRITE,
+				    .addr = buf, .length = k.info.page_size, .iterations = iters,
+				    .samples = s, .samples_cap = iters };
+	om = o;
+	om.length = len;
+	om.iterations = big;
+	os = o;
+	os.op = GUPBENCH_OP_PIN;
+	if (probe_entry(&k, o, v, false) || probe_entry(&k, om, v, false) ||
+	    probe_entry(&k, os, v, true)) {
 		fprintf(stderr, "gupbench overhead: probe request failed: %s\n", strerror(errno));
 		return 1;
 	}
 	printf(" ]}\n");
-	munmap(buf, PROBE_PAGES * 4096);
+	munmap(buf, len);
 	free(s);
 	free(v);
-	close(fd);
+	kmod_close(&k);
 	return 0;
 }

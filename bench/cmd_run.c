@@ -501,8 +501,7 @@ static void timestamp(char *buf, size_t n)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .file_dir = ".", .kmod_dev = "/dev/gupbench",
-			      .cpu = -1, .mem_node = -1 };
+	struct run_opts o = { .file_dir = ".", .cpu = -1, .mem_node = -1 };
 	struct run_args a = { .format = "table", .warmup = -1, .count_ops = -1 };
 	struct matrix m = { 0 };
 	json_object *root, *cases;
@@ -516,8 +515,6 @@ int cmd_run(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	apply_preset(&a, &o);
-	if (getenv("GUPBENCH_DEV"))
-		o.kmod_dev = getenv("GUPBENCH_DEV");
 	if (a.out && !a.force && access(a.out, F_OK) == 0) {
 		fprintf(stderr, "gupbench run: %s exists (use --force to overwrite it)\n", a.out);
 		return 2;

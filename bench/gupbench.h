@@ -58,7 +58,7 @@ struct run_opts {
 	int warmup;
 	int count_ops;			/* ops of the untimed counting pass; 0: none */
 	const char *file_dir;		/* where file-backed backings create files */
-	const char *kmod_dev;		/* /dev/gupbench */
+	const char *kmod_dev;		/* NULL: $GUPBENCH_DEV or /dev/gupbench (kmod_device()) */
 	int cpu;			/* bind the measuring thread here, -1: no binding */
 	int mem_node;			/* bind buffers to this node, -1: no binding */
 	bool verbose;
