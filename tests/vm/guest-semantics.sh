@@ -28,7 +28,7 @@ echo $? >user.rc
 # The fuzzer, with the pin balance around it (stat_refresh folds per-CPU deltas).
 pins() { echo 1 >/proc/sys/vm/stat_refresh; grep -E '^nr_foll_pin_(acquired|released) ' /proc/vmstat; }
 pins >pins-before.txt
-"$GUPBENCH_TOP/tests/kmod_fuzz" >fuzz.tap 2>fuzz.err
+"$GUPBENCH_TOP/tests/vm/kmod_fuzz" >fuzz.tap 2>fuzz.err
 echo $? >fuzz.rc
 pins >pins-after.txt
 exit 0

@@ -26,7 +26,9 @@
  * device). dmesg and the pin balance in the guest are checked by the caller
  * too; this program also checks nr_foll_pin_acquired/released itself.
  *
- * Build: cc -std=gnu11 -Wall -Wextra -I kmod/uapi tests/kmod_fuzz.c -lpthread
+ * Build: make -C tests (static: it runs only inside the VM guests, from
+ * tests/vm/guest-semantics.sh), or
+ * cc -std=gnu11 -Wall -Wextra -I kmod/uapi -I tests tests/vm/kmod_fuzz.c -lpthread
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
