@@ -38,8 +38,11 @@ struct kmod_priv {
 	uint64_t samples_cap;
 };
 
+/* Close and free what setup made; NULL is nothing to free, as for free(). */
 static void kmod_free(struct kmod_priv *p)
 {
+	if (!p)
+		return;
 	kmod_close(&p->mod);
 	free(p->samples);
 	free(p->call_ns);
@@ -225,10 +228,8 @@ static void kmod_teardown(struct driver_ctx *c)
 {
 	struct kmod_priv *p = c->priv;
 
-	if (!p)
-		return;
-	kmod_free(p);
 	c->priv = NULL;
+	kmod_free(p);
 }
 
 const struct driver_ops driver_kmod = {
