@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "gupbench.h"
+#include "cli.h"
 #include "commands.h"
 #include "counters.h"
 #include "placement.h"
@@ -45,46 +46,51 @@ struct run_args {
 	enum buf_state states[NR_STATES];
 	int nr_states;
 	const struct preset *preset;
-	const char *out, *format;
+	const char *out;
+	enum cli_format format;
 	bool force, quiet;
 	size_t size;
 	int samples, warmup, count_ops;
 };
 
-static void run_usage(FILE *f)
+/*
+ * run's JSON on stdout is json-c's pretty print without the result file's
+ * spacing and unescaped '/', as it always was: scripts may compare it.
+ */
+static void print_run_json(FILE *f, json_object *root)
 {
-	fprintf(f,
-		"usage: gupbench run [options] [-o FILE.json]\n"
-		"  --driver LIST       drivers (default: every available one; see gupbench list)\n"
-		"  --backing LIST      backings (default: every available one)\n"
-		"  --size BYTES        buffer size, k/M/G suffixes (preset: quick 16M, default 64M)\n"
-		"  --state LIST        warm (prefaulted by writing), cold (mapped, untouched),\n"
-		"                      half (first half warm: GUP-fast stops in the middle),\n"
-		"                      read (prefaulted by reading: mapped without write access)\n"
-		"  --samples N         measured samples per case\n"
-		"  --warmup N          unmeasured samples first\n"
-		"  --count N           untimed counting-pass ops per case: perf counters, slow-path\n"
-		"                      entries, mmap_lock acquisitions (default 3; 0: none)\n"
-		"  --preset NAME       quick | default | full\n"
-		"  --file-dir DIR      where file-backed backings create their file (default .)\n"
-		"  --op LIST           kmod: pin_fast,get_fast,pin (default pin_fast)\n"
-		"  --flags LIST        kmod: one flag combination, e.g. WRITE,LONGTERM or none;\n"
-		"                      repeat for several (default WRITE,LONGTERM)\n"
-		"  --nr-pages LIST     kmod: pages per call, numbers or 'all' (default all)\n"
-		"  --cpu N             bind the measuring thread to CPU N\n"
-		"  --mem-node N        bind buffers to NUMA node N\n"
-		"  --format F          stdout: table | json | csv (default table)\n"
-		"  -o FILE             write the result file (JSON); --force to overwrite\n"
-		"  -q                  no progress on stderr\n");
+	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 }
 
-static int bad(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "gupbench run: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see gupbench run --help)\n");
-	return 2;
-}
+static const cli_view run_views[CLI_NR_FORMATS] = {
+	[CLI_TABLE] = result_print_table,
+	[CLI_JSON] = print_run_json,
+	[CLI_CSV] = result_print_csv,
+};
+
+#define RUN_USAGE \
+	"usage: gupbench run [options] [-o FILE.json]\n" \
+	"  --driver LIST       drivers (default: every available one; see gupbench list)\n" \
+	"  --backing LIST      backings (default: every available one)\n" \
+	"  --size BYTES        buffer size, k/M/G suffixes (preset: quick 16M, default 64M)\n" \
+	"  --state LIST        warm (prefaulted by writing), cold (mapped, untouched),\n" \
+	"                      half (first half warm: GUP-fast stops in the middle),\n" \
+	"                      read (prefaulted by reading: mapped without write access)\n" \
+	"  --samples N         measured samples per case\n" \
+	"  --warmup N          unmeasured samples first\n" \
+	"  --count N           untimed counting-pass ops per case: perf counters, slow-path\n" \
+	"                      entries, mmap_lock acquisitions (default 3; 0: none)\n" \
+	"  --preset NAME       quick | default | full\n" \
+	"  --file-dir DIR      where file-backed backings create their file (default .)\n" \
+	"  --op LIST           kmod: pin_fast,get_fast,pin (default pin_fast)\n" \
+	"  --flags LIST        kmod: one flag combination, e.g. WRITE,LONGTERM or none;\n" \
+	"                      repeat for several (default WRITE,LONGTERM)\n" \
+	"  --nr-pages LIST     kmod: pages per call, numbers or 'all' (default all)\n" \
+	"  --cpu N             bind the measuring thread to CPU N\n" \
+	"  --mem-node N        bind buffers to NUMA node N\n" \
+	"  --format F          stdout: table | json | csv (default table)\n" \
+	"  -o FILE             write the result file (JSON); --force to overwrite\n" \
+	"  -q                  no progress on stderr\n"
 
 /* Split a comma list into out[]; returns count or -1 if too many/empty. */
 static int split_list(char *s, const char **out, int max)
@@ -126,7 +132,7 @@ static bool driver_has_op(const struct driver_ops *d, const char *op)
  * engine's do): refuse one that no selected driver takes, rather than run a
  * matrix that silently ignores it.
  */
-static int check_axes(const struct run_args *a)
+static int check_axes(const struct cli *cli, const struct run_args *a)
 {
 	static const struct {
 		unsigned int axis;
@@ -152,11 +158,9 @@ static int check_axes(const struct run_args *a)
 
 		for (int i = 0; i < nsel; i++)
 			taken |= (sel[i]->axes & axes[x].axis) != 0;
-		if (given && !taken) {
-			fprintf(stderr, "gupbench run: %s is not an option of driver %s "
-				"(see gupbench run --help)\n", axes[x].opt, names);
-			return 2;
-		}
+		if (given && !taken)
+			return cli_usage_error(cli, "%s is not an option of driver %s",
+					       axes[x].opt, names);
 	}
 	for (int o = 0; o < a->nr_ops; o++) {
 		bool known = false;
@@ -170,15 +174,100 @@ static int check_axes(const struct run_args *a)
 				for (int k = 0; (sel[i]->axes & DRIVER_AXIS_OP) && sel[i]->ops[k]; k++)
 					snprintf(ops + strlen(ops), sizeof(ops) - strlen(ops), "%s%s",
 						 *ops ? ", " : "", sel[i]->ops[k]);
-			fprintf(stderr, "gupbench run: unknown op '%s' (%s) (see gupbench run --help)\n",
-				a->ops[o], ops);
-			return 2;
+			return cli_usage_error(cli, "unknown op '%s' (%s)", a->ops[o], ops);
 		}
 	}
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts *o)
+static bool is_driver(const char *name)
+{
+	return driver_find(name) != NULL;
+}
+
+static bool is_backing(const char *name)
+{
+	return backing_find(name) != NULL;
+}
+
+/* --driver, --backing: a list of names known() knows. 0, or 2 after the usage line. */
+static int name_list(const struct cli *cli, const char *what, char *arg, const char **out,
+		     int *n, bool (*known)(const char *))
+{
+	*n = split_list(arg, out, MAX_LIST);
+	if (*n < 0)
+		return cli_usage_error(cli, "bad --%s list '%s'", what, arg);
+	for (int i = 0; i < *n; i++)
+		if (!known(out[i]))
+			return cli_usage_error(cli, "unknown %s '%s'", what, out[i]);
+	return 0;
+}
+
+/* An integer option of at least min. 0, or 2 after the usage line. */
+static int int_option(const struct cli *cli, const char *name, const char *arg, int min,
+		      int *out)
+{
+	if (parse_int(arg, min, out))
+		return cli_usage_error(cli, "bad --%s '%s'", name, arg);
+	return 0;
+}
+
+static int parse_states(const struct cli *cli, char *arg, struct run_args *a)
+{
+	const char *items[MAX_LIST];
+	int n = split_list(arg, items, MAX_LIST);
+
+	if (n < 1 || n > NR_STATES)
+		return cli_usage_error(cli, "bad --state '%s'", arg);
+	for (int i = 0; i < n; i++) {
+		int st;
+
+		for (st = 0; st < NR_STATES && strcmp(items[i], state_name(st)); st++)
+			;
+		if (st == NR_STATES)
+			return cli_usage_error(cli, "unknown state '%s' (warm, cold, half or read)",
+					       items[i]);
+		a->states[i] = st;
+	}
+	a->nr_states = n;
+	return 0;
+}
+
+static int parse_nr_pages(const struct cli *cli, char *arg, struct run_args *a)
+{
+	const char *items[MAX_LIST];
+	int n = split_list(arg, items, MAX_LIST), v;
+
+	if (n < 0)
+		return cli_usage_error(cli, "bad --nr-pages '%s'", arg);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(items[i], "all"))
+			a->nr_pages[i] = 0;
+		else if (parse_int(items[i], 1, &v) == 0)
+			a->nr_pages[i] = v;
+		else
+			return cli_usage_error(cli, "bad --nr-pages value '%s'", items[i]);
+	}
+	a->nr_nr_pages = n;
+	return 0;
+}
+
+static int parse_preset(const struct cli *cli, const char *arg, struct run_args *a)
+{
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+		if (!strcmp(arg, presets[i].name)) {
+			a->preset = &presets[i];
+			return 0;
+		}
+	return cli_usage_error(cli, "unknown preset '%s' (quick, default, full)", arg);
+}
+
+/*
+ * Options into a and o. *stop says the command is done, and the value
+ * returned is its exit status: 0 after --help, 2 after a usage error.
+ */
+static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a,
+		      struct run_opts *o, bool *stop)
 {
 	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
 	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORMAT, O_FORCE };
@@ -204,68 +293,41 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *items[MAX_LIST];
-	int opt, n;
+	int opt, rc = 0;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
+	cli->shortopts = "o:qh";
+	cli->longopts = longopts;
+	*stop = true;
+	while (!rc && (opt = cli_next(cli, argc, argv)) != CLI_END) {
 		switch (opt) {
+		case CLI_STOP:
+			return cli->status;
 		case O_DRIVER:
-			a->nr_drivers = split_list(optarg, a->drivers, MAX_LIST);
-			if (a->nr_drivers < 0)
-				return bad("bad --driver list '%s'", optarg);
-			for (int i = 0; i < a->nr_drivers; i++)
-				if (!driver_find(a->drivers[i]))
-					return bad("unknown driver '%s'", a->drivers[i]);
+			rc = name_list(cli, "driver", optarg, a->drivers, &a->nr_drivers, is_driver);
 			break;
 		case O_BACKING:
-			a->nr_backings = split_list(optarg, a->backings, MAX_LIST);
-			if (a->nr_backings < 0)
-				return bad("bad --backing list '%s'", optarg);
-			for (int i = 0; i < a->nr_backings; i++)
-				if (!backing_find(a->backings[i]))
-					return bad("unknown backing '%s'", a->backings[i]);
+			rc = name_list(cli, "backing", optarg, a->backings, &a->nr_backings,
+				       is_backing);
 			break;
 		case O_SIZE:
-			if (parse_size(optarg, &a->size) || a->size % 4096)
-				return bad("bad size '%s' (a multiple of 4k, e.g. 64M)", optarg);
+			if (parse_size(optarg, &a->size) || a->size % BASE_PAGE_SIZE)
+				rc = cli_usage_error(cli, "bad size '%s' (a multiple of 4k, e.g. 64M)",
+						     optarg);
 			break;
 		case O_STATE:
-			n = split_list(optarg, items, MAX_LIST);
-			if (n < 1 || n > NR_STATES)
-				return bad("bad --state '%s'", optarg);
-			for (int i = 0; i < n; i++) {
-				int st;
-
-				for (st = 0; st < NR_STATES; st++)
-					if (!strcmp(items[i], state_name(st)))
-						break;
-				if (st == NR_STATES)
-					return bad("unknown state '%s' (warm, cold, half or read)",
-						   items[i]);
-				a->states[i] = st;
-			}
-			a->nr_states = n;
+			rc = parse_states(cli, optarg, a);
 			break;
 		case O_SAMPLES:
-			if (parse_int(optarg, 1, &a->samples))
-				return bad("bad --samples '%s'", optarg);
+			rc = int_option(cli, "samples", optarg, 1, &a->samples);
 			break;
 		case O_WARMUP:
-			if (parse_int(optarg, 0, &a->warmup))
-				return bad("bad --warmup '%s'", optarg);
+			rc = int_option(cli, "warmup", optarg, 0, &a->warmup);
 			break;
 		case O_COUNT:
-			if (parse_int(optarg, 0, &a->count_ops))
-				return bad("bad --count '%s'", optarg);
+			rc = int_option(cli, "count", optarg, 0, &a->count_ops);
 			break;
 		case O_PRESET:
-			a->preset = NULL;
-			for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
-				if (!strcmp(optarg, presets[i].name))
-					a->preset = &presets[i];
-			if (!a->preset)
-				return bad("unknown preset '%s' (quick, default, full)", optarg);
+			rc = parse_preset(cli, optarg, a);
 			break;
 		case O_FILE_DIR:
 			o->file_dir = optarg;
@@ -274,41 +336,26 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 			/* the drivers say which ops they take: checked once they are known */
 			a->nr_ops = split_list(optarg, a->ops, MAX_LIST);
 			if (a->nr_ops < 0)
-				return bad("bad --op list '%s'", optarg);
+				rc = cli_usage_error(cli, "bad --op list '%s'", optarg);
 			break;
 		case O_FLAGS:
 			if (a->nr_flags == MAX_LIST || flags_parse(optarg, &a->flags[a->nr_flags]))
-				return bad("bad --flags '%s' (e.g. WRITE,LONGTERM, WRITE or none)", optarg);
-			a->nr_flags++;
+				rc = cli_usage_error(cli, "bad --flags '%s' (e.g. WRITE,LONGTERM, WRITE "
+						     "or none)", optarg);
+			else
+				a->nr_flags++;
 			break;
 		case O_NR_PAGES:
-			n = split_list(optarg, items, MAX_LIST);
-			if (n < 0)
-				return bad("bad --nr-pages '%s'", optarg);
-			for (int i = 0; i < n; i++) {
-				int v;
-
-				if (!strcmp(items[i], "all"))
-					a->nr_pages[i] = 0;
-				else if (parse_int(items[i], 1, &v) == 0)
-					a->nr_pages[i] = v;
-				else
-					return bad("bad --nr-pages value '%s'", items[i]);
-			}
-			a->nr_nr_pages = n;
+			rc = parse_nr_pages(cli, optarg, a);
 			break;
 		case O_CPU:
-			if (parse_int(optarg, 0, &o->cpu))
-				return bad("bad --cpu '%s'", optarg);
+			rc = int_option(cli, "cpu", optarg, 0, &o->cpu);
 			break;
 		case O_MEM_NODE:
-			if (parse_int(optarg, 0, &o->mem_node))
-				return bad("bad --mem-node '%s'", optarg);
+			rc = int_option(cli, "mem-node", optarg, 0, &o->mem_node);
 			break;
 		case O_FORMAT:
-			if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
-				return bad("unknown format '%s' (table, json, csv)", optarg);
-			a->format = optarg;
+			rc = cli_parse_format(cli, optarg, cli_formats_of(run_views), &a->format);
 			break;
 		case O_FORCE:
 			a->force = true;
@@ -319,18 +366,15 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct run_opts
 		case 'q':
 			a->quiet = true;
 			break;
-		case 'h':
-			run_usage(stdout);
-			return -1;
-		case ':':
-			return bad("option '%s' needs a value", argv[optind - 1]);
-		default:
-			return bad("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return bad("unexpected argument '%s'", argv[optind]);
-	return check_axes(a);
+	if (rc)
+		return rc;
+	rc = cli_no_more_operands(cli, argc, argv, 0);
+	if (!rc)
+		rc = check_axes(cli, a);
+	*stop = rc != 0;
+	return rc;
 }
 
 static void apply_preset(struct run_args *a, struct run_opts *o)
@@ -502,38 +546,31 @@ static void timestamp(char *buf, size_t n)
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .file_dir = ".", .cpu = -1, .mem_node = -1 };
-	struct run_args a = { .format = "table", .warmup = -1, .count_ops = -1 };
+	struct run_args a = { .format = CLI_TABLE, .warmup = -1, .count_ops = -1 };
+	struct cli cli = { .cmd = "run", .help = RUN_USAGE };
 	struct matrix m = { 0 };
 	json_object *root, *cases;
-	bool show_progress;
+	bool show_progress, stop;
 	char why[REASON_MAX], ts[32];
 	struct counters *ctr;
 	uint64_t t0;
 	int rc;
 
-	rc = parse_args(argc, argv, &a, &o);
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	rc = parse_args(&cli, argc, argv, &a, &o, &stop);
+	if (stop)
+		return rc;
 	apply_preset(&a, &o);
-	if (a.out && !a.force && access(a.out, F_OK) == 0) {
-		fprintf(stderr, "gupbench run: %s exists (use --force to overwrite it)\n", a.out);
-		return 2;
-	}
-	if (o.cpu >= 0 && placement_bind_cpu(o.cpu, why, sizeof(why))) {
-		fprintf(stderr, "gupbench run: --cpu %d: %s\n", o.cpu, why);
-		return 2;
-	}
-	if (o.mem_node >= 0 && o.mem_node >= placement_nr_nodes()) {
-		fprintf(stderr, "gupbench run: --mem-node %d: this machine has %d node(s)\n",
-			o.mem_node, placement_nr_nodes());
-		return 2;
-	}
+	if (a.out && !a.force && access(a.out, F_OK) == 0)
+		return cli_error(&cli, "%s exists (use --force to overwrite it)", a.out);
+	if (o.cpu >= 0 && placement_bind_cpu(o.cpu, why, sizeof(why)))
+		return cli_error(&cli, "--cpu %d: %s", o.cpu, why);
+	if (o.mem_node >= 0 && o.mem_node >= placement_nr_nodes())
+		return cli_error(&cli, "--mem-node %d: this machine has %d node(s)", o.mem_node,
+				 placement_nr_nodes());
 
 	build_matrix(&a, &o, &m);
-	if (!m.n) {
-		fprintf(stderr, "gupbench run: nothing to run (see gupbench list)\n");
-		return 2;
-	}
+	if (!m.n)
+		return cli_error(&cli, "nothing to run (see gupbench list)");
 
 	root = result_new(argc, argv);
 	cases = json_object_new_array();
@@ -582,17 +619,12 @@ int cmd_run(int argc, char **argv)
 	json_object_object_add(root, "interrupted", json_object_new_boolean(stop_requested != 0));
 	rc = write_result(a.out, root) ? 1 : 0;
 
-	if (!strcmp(a.format, "json"))
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
-	else if (!strcmp(a.format, "csv"))
-		result_print_csv(stdout, root);
-	else
-		result_print_table(stdout, root);
+	cli_print(run_views, a.format, stdout, root);
 	fflush(stdout);
 	if (a.out)
-		fprintf(stderr, "gupbench: wrote %s\n", a.out);
+		fprintf(stderr, "gupbench run: wrote %s\n", a.out);
 	if (stop_requested) {
-		fprintf(stderr, "gupbench: interrupted; %zu case(s) kept\n",
+		fprintf(stderr, "gupbench run: interrupted; %zu case(s) kept\n",
 			json_object_array_length(cases));
 		rc = 128 + stop_requested;
 	}
