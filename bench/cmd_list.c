@@ -17,12 +17,17 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "gupbench.h"
+#include "cli.h"
 #include "commands.h"
 #include "counters.h"
 #include "kmod.h"
 #include "sysinfo.h"
 
-#define LIST_USAGE "usage: gupbench list [--format table|json] [--file-dir DIR] [--from LIST.json]"
+#define LIST_USAGE \
+	"usage: gupbench list [--format table|json] [--file-dir DIR] [--from LIST.json]\n" \
+	"  --format F      table (default) or json\n" \
+	"  --file-dir DIR  where the file backings would create their file (default .)\n" \
+	"  --from FILE     print a list saved elsewhere (--format json) instead of this machine's\n"
 #define LIST_WIDTH	100	/* email-safe line length */
 #define LIST_GAP	2	/* blanks between columns */
 #define LIST_MIN_LAST	24	/* the last column never gets narrower than this */
@@ -708,36 +713,59 @@ static void list_print(json_object *root)
 	print_kmod(root);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+/* list_print() writes to stdout, which is all the dispatcher passes. */
+static void list_table(FILE *f, json_object *root)
 {
-	fprintf(stderr, "gupbench list: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (" LIST_USAGE ")\n");
-	return 2;
+	(void)f;
+	list_print(root);
 }
+
+static void list_json(FILE *f, json_object *root)
+{
+	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+}
+
+static const cli_view list_views[CLI_NR_FORMATS] = {
+	[CLI_TABLE] = list_table,
+	[CLI_JSON] = list_json,
+};
 
 int cmd_list(int argc, char **argv)
 {
 	struct run_opts o = { .file_dir = ".", .size = 4 << 20, .cpu = -1, .mem_node = -1 };
+	enum { O_FORMAT = 256, O_FILE_DIR, O_FROM };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "file-dir", required_argument, NULL, O_FILE_DIR },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .cmd = "list", .help = LIST_USAGE, .shortopts = "h",
+			   .longopts = longopts };
+	enum cli_format format = CLI_TABLE;
 	const char *from = NULL;
-	bool json = false;
 	json_object *root;
+	int opt;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			i++;
-			if (!strcmp(argv[i], "json"))
-				json = true;
-			else if (strcmp(argv[i], "table"))
-				return usage_error("unknown format '%s' (table, json)", argv[i]);
-		} else if (!strcmp(argv[i], "--file-dir") && i + 1 < argc) {
-			o.file_dir = argv[++i];
-		} else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
-			from = argv[++i];
-		} else {
-			return usage_error("unknown option '%s'", argv[i]);
+	while ((opt = cli_next(&cli, argc, argv)) != CLI_END) {
+		switch (opt) {
+		case CLI_STOP:
+			return cli.status;
+		case O_FORMAT:
+			if (cli_parse_format(&cli, optarg, cli_formats_of(list_views), &format))
+				return CLI_USAGE_STATUS;
+			break;
+		case O_FILE_DIR:
+			o.file_dir = optarg;
+			break;
+		case O_FROM:
+			from = optarg;
+			break;
 		}
 	}
+	if (cli_no_more_operands(&cli, argc, argv, 0))
+		return CLI_USAGE_STATUS;
 	if (from) {
 		/* A list saved elsewhere (e.g. in the QEMU test bed): render, probe nothing. */
 		char err[REASON_MAX];
@@ -760,10 +788,7 @@ int cmd_list(int argc, char **argv)
 	} else {
 		root = list_collect(&o);
 	}
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
-	else
-		list_print(root);
+	cli_print(list_views, format, stdout, root);
 	json_object_put(root);
 	settings_restore();
 	return fflush(stdout) ? 1 : 0;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "gupbench.h"
+#include "cli.h"
 #include "commands.h"
 #include "kmod.h"
 #include "stats.h"
@@ -80,6 +81,51 @@ static int probe_entry(const struct kmod *k, struct kmod_req_spec o, double *v, 
 	return 0;
 }
 
+#define OVERHEAD_USAGE \
+	"usage: gupbench overhead [--format json] [ITERATIONS]\n" \
+	"  ITERATIONS   1-page calls per loop (default 10000, at most 1000000)\n" \
+	"  --format F   json, the only format (the figures are for scripts)\n"
+
+/*
+ * The options and ITERATIONS. *stop says the command is done, and the value
+ * returned is its exit status: 0 after --help, 2 after a usage error.
+ */
+static int overhead_args(int argc, char **argv, uint64_t *iters, bool *stop)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .cmd = "overhead", .help = OVERHEAD_USAGE, .shortopts = "h",
+			   .longopts = longopts };
+	enum cli_format format;
+	char *end;
+	int opt;
+
+	*stop = true;
+	while ((opt = cli_next(&cli, argc, argv)) != CLI_END) {
+		if (opt == CLI_STOP)
+			return cli.status;
+		/* JSON is printed as it is measured: there is no other view to choose */
+		if (opt == 'f' &&
+		    cli_parse_format(&cli, optarg, CLI_FORMAT_BIT(CLI_JSON), &format))
+			return CLI_USAGE_STATUS;
+	}
+	if (optind < argc) {
+		errno = 0;
+		*iters = strtoull(argv[optind], &end, 10);
+		if (errno || end == argv[optind] || *end || *argv[optind] == '-' || !*iters ||
+		    *iters > 1000000)
+			return cli_usage_error(&cli, "bad ITERATIONS '%s' (1 to 1000000)",
+					       argv[optind]);
+	}
+	if (cli_no_more_operands(&cli, argc, argv, 1))
+		return CLI_USAGE_STATUS;
+	*stop = false;
+	return 0;
+}
+
 int cmd_overhead(int argc, char **argv)
 {
 	struct gupbench_result timed, untimed;
@@ -93,12 +139,12 @@ int cmd_overhead(int argc, char **argv)
 	struct kmod k;
 	size_t len;
 	void *buf;
+	bool stop;
+	int rc;
 
-	if (argc > 2 || (argc == 2 && (sscanf(argv[1], "%lu", &iters) != 1 || !iters ||
-				       iters > 1000000))) {
-		fprintf(stderr, "gupbench overhead: usage: gupbench overhead [ITERATIONS]\n");
-		return 2;
-	}
+	rc = overhead_args(argc, argv, &iters, &stop);
+	if (stop)
+		return rc;
 	if (kmod_open(&k, NULL, why, sizeof(why))) {
 		fprintf(stderr, "gupbench overhead: %s\n", why);
 		return 1;

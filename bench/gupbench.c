@@ -8,17 +8,17 @@
 #include "commands.h"
 #include "counters.h"
 
-
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gupbench <command> [options]\n"
 		"  list [--format table|json]   what this machine supports, and why not\n"
-		"  run [options] [-o FILE.json] run a matrix of cases (gupbench run --help)\n"
-		"  show [--format F] FILE.json  print a result file\n"
+		"  run [options] [-o FILE.json] run a matrix of cases\n"
+		"  show [--format F] FILE.json  print a result file (table, json, csv)\n"
 		"  overhead [ITERATIONS]        the module's own timing cost (1-page pin_fast)\n"
-		"  version                      print the version\n");
+		"  version                      print the version\n"
+		"gupbench <command> --help lists its options; bad input gets one line on stderr\n"
+		"and exit status 2.\n");
 }
 
 /*

@@ -15,7 +15,7 @@ expect_usage_error() {
 	ok $? "$what: exit $rc, $lines line(s): $(head -c 120 "$tmp/err")"
 }
 
-plan 24
+plan 51
 expect_usage_error "no command"
 expect_usage_error "unknown command" frobnicate
 expect_usage_error "unknown option" run --bogus
@@ -31,13 +31,45 @@ expect_usage_error "unknown preset" run --preset huge
 expect_usage_error "unknown flag" run --flags WRITE,PINNED
 expect_usage_error "unknown op" run --op pin_slow
 expect_usage_error "missing value" run --size
-expect_usage_error "unknown format" list --format xml
 expect_usage_error "bad count" run --count -1
 # options that belong to a driver are refused when no selected driver takes them
 expect_usage_error "--nr-pages for iouring" run --driver iouring --nr-pages 4
 expect_usage_error "--op for iouring and futex" run --driver iouring,futex --op pin
 expect_usage_error "--flags for futex" run --driver futex --flags WRITE
 expect_usage_error "unknown op for kmod" run --driver kmod --op pin_slow
+# every subcommand, the same four kinds of bad input, the same one-line form
+for cmd in run list show overhead; do
+	expect_usage_error "$cmd: unknown option" $cmd --bogus
+	expect_usage_error "$cmd: unknown short option" $cmd -Z
+	expect_usage_error "$cmd: missing value" $cmd --format
+	expect_usage_error "$cmd: unknown format" $cmd --format xml
+done
+expect_usage_error "list: a format it does not have" list --format csv
+expect_usage_error "overhead: a format it does not have" overhead --format table
+expect_usage_error "run: unexpected argument" run extra
+expect_usage_error "list: unexpected argument" list extra
+expect_usage_error "show: a second file" show a.json b.json
+expect_usage_error "show: no file" show
+expect_usage_error "overhead: a second count" overhead 10 20
+expect_usage_error "overhead: bad count" overhead 10x
+expect_usage_error "overhead: zero count" overhead 0
+expect_usage_error "run: a value for a flag" run --force=yes
+# one prefix: "gupbench <cmd>: "
+bad=
+for cmd in run list show overhead; do
+	"$GUPBENCH" $cmd --bogus >/dev/null 2>"$tmp/err"
+	grep -q "^gupbench $cmd: unknown option '--bogus'" "$tmp/err" || bad="$bad $cmd"
+done
+[ -z "$bad" ]
+ok $? "every subcommand's message starts 'gupbench <cmd>: '${bad:+ (not:$bad)}"
+bad=
+for cmd in run list show overhead; do
+	"$GUPBENCH" $cmd --help >"$tmp/out" 2>"$tmp/err" && [ ! -s "$tmp/err" ] &&
+		grep -q "^usage: gupbench $cmd" "$tmp/out" || bad="$bad $cmd"
+done
+[ -z "$bad" ]
+ok $? "--help of every subcommand: usage on stdout, exit 0${bad:+ (not:$bad)}"
+
 "$GUPBENCH" run --driver iouring --nr-pages 4 >/dev/null 2>"$tmp/err"
 grep -q -- '--nr-pages' "$tmp/err" && grep -q iouring "$tmp/err"
 ok $? "the refusal names the option and the driver: $(cat "$tmp/err")"
