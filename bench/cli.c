@@ -42,6 +42,25 @@ static int stop(struct cli *c, int status)
 	return CLI_STOP;
 }
 
+/* --format ARG among the formats in mask: 0, or 2 after one line naming the ones there are. */
+static int parse_format(const struct cli *c, const char *arg, unsigned int mask,
+			enum cli_format *out)
+{
+	char have[32] = "";
+
+	for (int f = 0; f < CLI_NR_FORMATS; f++) {
+		if (!(mask & CLI_FORMAT_BIT(f)))
+			continue;
+		if (!strcmp(arg, format_name[f])) {
+			*out = f;
+			return 0;
+		}
+		snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s",
+			 *have ? ", " : "", format_name[f]);
+	}
+	return cli_usage_error(c, "unknown format '%s' (%s)", arg, have);
+}
+
 int cli_next(struct cli *c, int argc, char **argv)
 {
 	char shortopts[64];
@@ -58,6 +77,10 @@ int cli_next(struct cli *c, int argc, char **argv)
 	snprintf(shortopts, sizeof(shortopts), ":%s", c->shortopts ? c->shortopts : "");
 	opt = getopt_long(argc, argv, shortopts, c->longopts, NULL);
 	switch (opt) {
+	case CLI_OPT_FORMAT:
+		if (parse_format(c, optarg, c->formats, &c->format))
+			return stop(c, CLI_USAGE_STATUS);
+		return cli_next(c, argc, argv);
 	case 'h':
 		fputs(c->help, stdout);
 		return stop(c, 0);
@@ -101,24 +124,6 @@ unsigned int cli_formats_of(const cli_view views[CLI_NR_FORMATS])
 		if (views[f])
 			mask |= CLI_FORMAT_BIT(f);
 	return mask;
-}
-
-int cli_parse_format(const struct cli *c, const char *arg, unsigned int mask,
-		     enum cli_format *out)
-{
-	char have[32] = "";
-
-	for (int f = 0; f < CLI_NR_FORMATS; f++) {
-		if (!(mask & CLI_FORMAT_BIT(f)))
-			continue;
-		if (!strcmp(arg, format_name[f])) {
-			*out = f;
-			return 0;
-		}
-		snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s",
-			 *have ? ", " : "", format_name[f]);
-	}
-	return cli_usage_error(c, "unknown format '%s' (%s)", arg, have);
 }
 
 void cli_print(const cli_view views[CLI_NR_FORMATS], enum cli_format fmt, FILE *f,

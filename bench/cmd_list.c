@@ -25,7 +25,7 @@
 
 #define LIST_USAGE \
 	"usage: gupbench list [--format table|json] [--file-dir DIR] [--from LIST.json]\n" \
-	"  --format F      table (default) or json\n" \
+	"  -f, --format F  table (default) or json\n" \
 	"  --file-dir DIR  where the file backings would create their file (default .)\n" \
 	"  --from FILE     print a list saved elsewhere (--format json) instead of this machine's\n"
 #define LIST_WIDTH	100	/* email-safe line length */
@@ -733,36 +733,27 @@ static const cli_view list_views[CLI_NR_FORMATS] = {
 int cmd_list(int argc, char **argv)
 {
 	struct run_opts o = { .file_dir = ".", .size = 4 << 20, .cpu = -1, .mem_node = -1 };
-	enum { O_FORMAT = 256, O_FILE_DIR, O_FROM };
+	enum { O_FILE_DIR = 256, O_FROM };
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, O_FORMAT },
 		{ "file-dir", required_argument, NULL, O_FILE_DIR },
 		{ "from", required_argument, NULL, O_FROM },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTION_FORMAT,
+		CLI_OPTION_HELP,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli cli = { .cmd = "list", .help = LIST_USAGE, .shortopts = "h",
-			   .longopts = longopts };
-	enum cli_format format = CLI_TABLE;
+	struct cli cli = { .cmd = "list", .help = LIST_USAGE, .shortopts = "f:h",
+			   .longopts = longopts, .formats = cli_formats_of(list_views) };
 	const char *from = NULL;
 	json_object *root;
 	int opt;
 
 	while ((opt = cli_next(&cli, argc, argv)) != CLI_END) {
-		switch (opt) {
-		case CLI_STOP:
+		if (opt == CLI_STOP)
 			return cli.status;
-		case O_FORMAT:
-			if (cli_parse_format(&cli, optarg, cli_formats_of(list_views), &format))
-				return CLI_USAGE_STATUS;
-			break;
-		case O_FILE_DIR:
+		if (opt == O_FILE_DIR)
 			o.file_dir = optarg;
-			break;
-		case O_FROM:
+		else if (opt == O_FROM)
 			from = optarg;
-			break;
-		}
 	}
 	if (cli_no_more_operands(&cli, argc, argv, 0))
 		return CLI_USAGE_STATUS;
@@ -788,7 +779,7 @@ int cmd_list(int argc, char **argv)
 	} else {
 		root = list_collect(&o);
 	}
-	cli_print(list_views, format, stdout, root);
+	cli_print(list_views, cli.format, stdout, root);
 	json_object_put(root);
 	settings_restore();
 	return fflush(stdout) ? 1 : 0;

@@ -83,8 +83,8 @@ static int probe_entry(const struct kmod *k, struct kmod_req_spec o, double *v, 
 
 #define OVERHEAD_USAGE \
 	"usage: gupbench overhead [--format json] [ITERATIONS]\n" \
-	"  ITERATIONS   1-page calls per loop (default 10000, at most 1000000)\n" \
-	"  --format F   json, the only format (the figures are for scripts)\n"
+	"  ITERATIONS      1-page calls per loop (default 10000, at most 1000000)\n" \
+	"  -f, --format F  json, the only format (the figures are for scripts)\n"
 
 /*
  * The options and ITERATIONS. *stop says the command is done, and the value
@@ -93,25 +93,17 @@ static int probe_entry(const struct kmod *k, struct kmod_req_spec o, double *v, 
 static int overhead_args(int argc, char **argv, uint64_t *iters, bool *stop)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPTION_FORMAT, CLI_OPTION_HELP, { NULL, 0, NULL, 0 },
 	};
-	struct cli cli = { .cmd = "overhead", .help = OVERHEAD_USAGE, .shortopts = "h",
-			   .longopts = longopts };
-	enum cli_format format;
+	/* JSON is printed as it is measured: there is no other view to choose */
+	struct cli cli = { .cmd = "overhead", .help = OVERHEAD_USAGE, .shortopts = "f:h",
+			   .longopts = longopts, .formats = CLI_FORMAT_BIT(CLI_JSON) };
 	char *end;
-	int opt;
 
 	*stop = true;
-	while ((opt = cli_next(&cli, argc, argv)) != CLI_END) {
-		if (opt == CLI_STOP)
-			return cli.status;
-		/* JSON is printed as it is measured: there is no other view to choose */
-		if (opt == 'f' &&
-		    cli_parse_format(&cli, optarg, CLI_FORMAT_BIT(CLI_JSON), &format))
-			return CLI_USAGE_STATUS;
-	}
+	/* no option of its own: --help and --format are cli_next()'s */
+	if (cli_next(&cli, argc, argv) == CLI_STOP)
+		return cli.status;
 	if (optind < argc) {
 		errno = 0;
 		*iters = strtoull(argv[optind], &end, 10);

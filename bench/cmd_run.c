@@ -47,7 +47,6 @@ struct run_args {
 	int nr_states;
 	const struct preset *preset;
 	const char *out;
-	enum cli_format format;
 	bool force, quiet;
 	size_t size;
 	int samples, warmup, count_ops;
@@ -88,7 +87,7 @@ static const cli_view run_views[CLI_NR_FORMATS] = {
 	"  --nr-pages LIST     kmod: pages per call, numbers or 'all' (default all)\n" \
 	"  --cpu N             bind the measuring thread to CPU N\n" \
 	"  --mem-node N        bind buffers to NUMA node N\n" \
-	"  --format F          stdout: table | json | csv (default table)\n" \
+	"  -f, --format F      stdout: table | json | csv (default table)\n" \
 	"  -o FILE             write the result file (JSON); --force to overwrite\n" \
 	"  -q                  no progress on stderr\n"
 
@@ -203,13 +202,17 @@ static int name_list(const struct cli *cli, const char *what, char *arg, const c
 	return 0;
 }
 
-/* An integer option of at least min. 0, or 2 after the usage line. */
-static int int_option(const struct cli *cli, const char *name, const char *arg, int min,
+/* The value of integer option opt (optarg), at least min. 0, or 2 after the usage line. */
+static int int_option(const struct cli *cli, const struct option *longopts, int opt, int min,
 		      int *out)
 {
-	if (parse_int(arg, min, out))
-		return cli_usage_error(cli, "bad --%s '%s'", name, arg);
-	return 0;
+	const struct option *lo = longopts;
+
+	if (!parse_int(optarg, min, out))
+		return 0;
+	while (lo->name && lo->val != opt)
+		lo++;
+	return cli_usage_error(cli, "bad --%s '%s'", lo->name ? lo->name : "?", optarg);
 }
 
 static int parse_states(const struct cli *cli, char *arg, struct run_args *a)
@@ -270,7 +273,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		      struct run_opts *o, bool *stop)
 {
 	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
-	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORMAT, O_FORCE };
+	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORCE };
 	static const struct option longopts[] = {
 		{ "driver", required_argument, NULL, O_DRIVER },
 		{ "backing", required_argument, NULL, O_BACKING },
@@ -286,19 +289,32 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		{ "nr-pages", required_argument, NULL, O_NR_PAGES },
 		{ "cpu", required_argument, NULL, O_CPU },
 		{ "mem-node", required_argument, NULL, O_MEM_NODE },
-		{ "format", required_argument, NULL, O_FORMAT },
 		{ "force", no_argument, NULL, O_FORCE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTION_FORMAT,
+		CLI_OPTION_HELP,
 		{ 0 }
+	};
+	/* The integer options: their least value and where it goes. */
+	const struct {
+		int opt, min;
+		int *out;
+	} ints[] = {
+		{ O_SAMPLES, 1, &a->samples }, { O_WARMUP, 0, &a->warmup },
+		{ O_COUNT, 0, &a->count_ops }, { O_CPU, 0, &o->cpu },
+		{ O_MEM_NODE, 0, &o->mem_node },
 	};
 	int opt, rc = 0;
 
-	cli->shortopts = "o:qh";
+	cli->shortopts = "o:qf:h";
 	cli->longopts = longopts;
+	cli->formats = cli_formats_of(run_views);
 	*stop = true;
 	while (!rc && (opt = cli_next(cli, argc, argv)) != CLI_END) {
+		for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+			if (opt == ints[i].opt)
+				rc = int_option(cli, longopts, opt, ints[i].min, ints[i].out);
 		switch (opt) {
 		case CLI_STOP:
 			return cli->status;
@@ -316,15 +332,6 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 			break;
 		case O_STATE:
 			rc = parse_states(cli, optarg, a);
-			break;
-		case O_SAMPLES:
-			rc = int_option(cli, "samples", optarg, 1, &a->samples);
-			break;
-		case O_WARMUP:
-			rc = int_option(cli, "warmup", optarg, 0, &a->warmup);
-			break;
-		case O_COUNT:
-			rc = int_option(cli, "count", optarg, 0, &a->count_ops);
 			break;
 		case O_PRESET:
 			rc = parse_preset(cli, optarg, a);
@@ -347,15 +354,6 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 			break;
 		case O_NR_PAGES:
 			rc = parse_nr_pages(cli, optarg, a);
-			break;
-		case O_CPU:
-			rc = int_option(cli, "cpu", optarg, 0, &o->cpu);
-			break;
-		case O_MEM_NODE:
-			rc = int_option(cli, "mem-node", optarg, 0, &o->mem_node);
-			break;
-		case O_FORMAT:
-			rc = cli_parse_format(cli, optarg, cli_formats_of(run_views), &a->format);
 			break;
 		case O_FORCE:
 			a->force = true;
@@ -546,7 +544,7 @@ static void timestamp(char *buf, size_t n)
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .file_dir = ".", .cpu = -1, .mem_node = -1 };
-	struct run_args a = { .format = CLI_TABLE, .warmup = -1, .count_ops = -1 };
+	struct run_args a = { .warmup = -1, .count_ops = -1 };
 	struct cli cli = { .cmd = "run", .help = RUN_USAGE };
 	struct matrix m = { 0 };
 	json_object *root, *cases;
@@ -619,7 +617,7 @@ int cmd_run(int argc, char **argv)
 	json_object_object_add(root, "interrupted", json_object_new_boolean(stop_requested != 0));
 	rc = write_result(a.out, root) ? 1 : 0;
 
-	cli_print(run_views, a.format, stdout, root);
+	cli_print(run_views, cli.format, stdout, root);
 	fflush(stdout);
 	if (a.out)
 		fprintf(stderr, "gupbench run: wrote %s\n", a.out);

@@ -15,29 +15,19 @@ static const cli_view show_views[CLI_NR_FORMATS] = {
 int cmd_show(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPTION_FORMAT, CLI_OPTION_HELP, { NULL, 0, NULL, 0 },
 	};
 	struct cli cli = {
 		.cmd = "show", .shortopts = "f:h", .longopts = longopts,
+		.formats = cli_formats_of(show_views),
 		.help = "usage: gupbench show [--format table|json|csv] FILE.json\n",
 	};
-	enum cli_format format = CLI_TABLE;
 	char err[512];
 	json_object *root;
-	int c;
 
-	while ((c = cli_next(&cli, argc, argv)) != CLI_END) {
-		switch (c) {
-		case CLI_STOP:
-			return cli.status;
-		case 'f':
-			if (cli_parse_format(&cli, optarg, cli_formats_of(show_views), &format))
-				return CLI_USAGE_STATUS;
-			break;
-		}
-	}
+	/* show has no option of its own: --help and --format are cli_next()'s */
+	if (cli_next(&cli, argc, argv) == CLI_STOP)
+		return cli.status;
 	if (optind >= argc)
 		return cli_usage_error(&cli, "no result file given");
 	if (optind + 1 < argc)
@@ -49,7 +39,7 @@ int cmd_show(int argc, char **argv)
 		fprintf(stderr, "gupbench show: %s: %s\n", argv[optind], err);
 		return 1;
 	}
-	cli_print(show_views, format, stdout, root);
+	cli_print(show_views, cli.format, stdout, root);
 	json_object_put(root);
 	return fflush(stdout) ? 1 : 0;
 }
