@@ -442,13 +442,38 @@ static void test_csv(json_object *root)
 	free(t);
 }
 
+/*
+ * The views never trust a file: a ci95 that is not a [lo, hi] pair leaves
+ * both bounds empty in the CSV, and JSON shows the document as it was read.
+ */
+static void test_damaged_views(void)
+{
+	json_object *root = json_tokener_parse(
+		"{\"schema\": \"gupbench-result/2\", \"cases\": [{\"driver\": \"x\", "
+		"\"pin\": {\"ns_per_page\": {\"median\": 1.5, \"ci95\": [1, 2, 3]}}}]}");
+	char *t = capture(result_print_csv, root), l[1024];
+	json_object *again;
+
+	line_at(t, 1, l, sizeof(l));
+	tap_ok(!strncmp(l, "x,,,,,,,,,,,,1.5,,,", strlen("x,,,,,,,,,,,,1.5,,,")),
+	       "CSV: a ci95 of three values leaves lo and hi empty: %s", l);
+	free(t);
+	t = capture(result_print_json, root);
+	again = json_tokener_parse(t);
+	tap_ok(strstr(t, "\"schema\": \"gupbench-result/2\"") && again &&
+	       json_object_equal(again, root), "JSON view: the document, '/' unescaped");
+	json_object_put(again);
+	free(t);
+	json_object_put(root);
+}
+
 int main(int argc, char **argv)
 {
 	json_object *root, *back, *v;
 	char err[256], *old, *text;
 	const char *s;
 
-	tap_plan(54);
+	tap_plan(56);
 	snprintf(dir, sizeof(dir), "/tmp/gupbench-unit-XXXXXX");
 	if (!mkdtemp(dir))
 		tap_skip_all("cannot make a temporary directory");
@@ -510,6 +535,7 @@ int main(int argc, char **argv)
 	test_read_errors();
 	test_table(back);
 	test_csv(back);
+	test_damaged_views();
 
 	/* What printers make of a file from which everything optional is gone. */
 	put(path_in("bare.json"), "{\"schema\": \"gupbench-result/1\", \"cases\": [null, 3, {}]}");
