@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 #include "buffer.h"
 
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage"

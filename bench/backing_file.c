@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include "gupbench.h"
+#include "util.h"
 #include "buffer.h"
 
 #define FILL_CHUNK (1u << 20)

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include "gupbench.h"
+#include "util.h"
 #include "buffer.h"
 
 #ifndef SYS_memfd_secret

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 #include "buffer.h"
 
 /* memfd lives on the kernel's internal tmpfs mount, which this file governs */

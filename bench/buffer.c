@@ -11,6 +11,7 @@
 #include <numaif.h>
 #include "buffer.h"
 #include "placement.h"
+#include "util.h"
 
 json_object *buffer_actual(struct buffer *b)
 {

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 #include "cli.h"
 #include "commands.h"
 #include "counters.h"

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 #include "cli.h"
 #include "commands.h"
 #include "counters.h"

@@ -16,6 +16,7 @@
 #include <perf/evsel.h>
 #include <perf/threadmap.h>
 #include "gupbench.h"
+#include "util.h"
 #include "counters.h"
 
 #define TRACEFS		"/sys/kernel/tracing"

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <linux/futex.h>
 #include "gupbench.h"
+#include "util.h"
 #include "counters.h"
 #include "timing.h"
 

@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <linux/io_uring.h>
 #include "gupbench.h"
+#include "util.h"
 #include "counters.h"
 #include "timing.h"
 

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gupbench.h"
+#include "util.h"
 #include "kmod.h"
 
 struct kmod_priv {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "gupbench.h"
+#include "settings.h"
 #include "commands.h"
 #include "counters.h"
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * gupbench: shared types of the userspace tool.
+ * gupbench: the model types of the userspace tool (cases, buffers, backings,
+ * drivers, what one op did); helpers are in util.h, system settings in
+ * settings.h.
  *
  * Extension points: a backing is a struct backing_ops in backing_<name>.c listed
  * in backings.c; a driver is a struct driver_ops in driver_<name>.c listed in
- * drivers.c.  Nothing else needs to change to add one.
+ * drivers.c (README's "Adding a driver" lists the tests that count them).
  */
 #ifndef GUPBENCH_H
 #define GUPBENCH_H
@@ -203,26 +205,5 @@ extern const struct backing_ops *const backings[];
 extern const struct driver_ops *const drivers[];
 const struct backing_ops *backing_find(const char *name);
 const struct driver_ops *driver_find(const char *name);
-
-/* util.c */
-uint64_t now_ns(void);
-int parse_size(const char *s, size_t *out);	/* "64M" -> bytes; -1 if bad */
-const char *errno_name(int e);			/* "EFAULT", or NULL for 0 */
-int read_file_str(const char *path, char *buf, size_t n);	/* trims newline */
-int read_file_long(const char *path, long *out);
-/* "always [madvise] never" -> "madvise" (sysfs marks the active choice); -1 if none. */
-int selected_word(const char *line, char open, char close, char *out, size_t n);
-/* A sysfs choice file's selected word, or a plain file's value. */
-int read_mode(const char *path, char *buf, size_t n);
-int write_file_str(const char *path, const char *s);
-void set_reason(char *why, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* settings.c: system settings changed by a run, restored on every exit */
-int setting_write(const char *path, const char *value);	/* saves original first */
-void settings_restore(void);			/* async-signal-safe */
-
-/* interrupted by SIGINT/SIGTERM; checked between samples */
-extern volatile int stop_requested;
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include "gupbench.h"
+#include "util.h"
 #include "kmod.h"
 
 /* This build's structs are the sizes the module expects for interface v2. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "gupbench.h"
+#include "util.h"
 #include "pins.h"
 
 static bool refreshed;

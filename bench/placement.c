@@ -11,6 +11,7 @@
 #include <numa.h>
 #include <numaif.h>
 #include "gupbench.h"
+#include "util.h"
 #include "placement.h"
 
 /* Pages asked of move_pages() at most: enough to see a split, cheap for 1 GiB. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "gupbench.h"
+#include "util.h"
 #include "result.h"
 #include "stats.h"
 #include "sysinfo.h"

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 #include "buffer.h"
 #include "counters.h"
 #include "pins.h"

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 
 #define MAX_SETTINGS 16
 

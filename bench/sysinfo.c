@@ -18,6 +18,7 @@
 #include <cpuid.h>
 #endif
 #include "gupbench.h"
+#include "util.h"
 #include "sysinfo.h"
 
 #define LINE_MAX_LEN 4096

@@ -2,6 +2,7 @@
 /* What a clock_gettime pair costs, and how long a batch must be to hide it (see timing.h). */
 #include <stdlib.h>
 #include "gupbench.h"
+#include "util.h"
 #include "timing.h"
 
 #define CLOCK_SAMPLES 2001

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 
 struct kver running_kernel;
 volatile int stop_requested;

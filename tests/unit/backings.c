@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "gupbench.h"
+#include "util.h"
+#include "settings.h"
 #include "buffer.h"
 #include "placement.h"
 #include "../tap.h"

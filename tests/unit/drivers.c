@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include "gupbench.h"
+#include "util.h"
 #include "counters.h"
 #include "pins.h"
 #include "timing.h"
