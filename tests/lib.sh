@@ -43,6 +43,15 @@ note_unreachable() {
 }
 # need_kernel KIND: fetch it; skip the whole file only if the archive is unreachable,
 # fail it otherwise.
+# need_tools TOOL...: the tests' tools come from Debian's registry (scripts/setup.sh
+# installs them): a test fails without them, it never skips for want of them.
+need_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || fail_all "$t not installed (run scripts/setup.sh)"
+	done
+}
+
 need_kernel() {
 	kernel_fetch "$1"
 	case $? in

@@ -3,7 +3,7 @@
 # make bench end to end (a small matrix): the result lands under
 # <results>/<host>/<kernel-release>/, is valid, and the table names it.
 . "$(dirname "$0")/../lib.sh"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
+need_tools jq
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 plan 4

@@ -4,7 +4,7 @@
 # and every system setting the run changed is back as it was.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$GUPBENCH" ] || skip_all "bench/gupbench not built"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
+need_tools jq
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the run must change hugetlb and THP settings)"
 
 tmp=$(mktemp -d "$TOP/build/test-interrupt.XXXXXX"); trap 'rm -rf "$tmp"' EXIT

@@ -7,7 +7,7 @@
 # nothing is cached, 1 when the archive is reachable but the kernel cannot be had. Then the
 # tests' own helper (need_kernel in tests/lib.sh): skip and note on 3, fail otherwise.
 . "$(dirname "$0")/../lib.sh"
-command -v dpkg-deb >/dev/null || skip_all "dpkg-deb not installed"
+need_tools dpkg-deb
 FETCH=$TOP/scripts/kernel-fetch
 FIX=$TOP/tests/fixtures/apt
 tmp=$(mktemp -d)

@@ -6,7 +6,7 @@
 # host that cannot load the module.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$GUPBENCH" ] || skip_all "bench/gupbench not built"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
+need_tools jq
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # cell TABLE SECTION HEADING LABEL [NEXT]: the text of column HEADING in the row LABEL of

@@ -4,7 +4,7 @@
 # iovec (at most 1 GiB) with its own call, so a 2 GiB buffer is 262144 pages per call.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$GUPBENCH" ] || skip_all "bench/gupbench not built"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
+need_tools jq
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (2 GiB of pinned memory is over RLIMIT_MEMLOCK)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/expect.sh"
 [ -x "$GUPBENCH" ] || skip_all "bench/gupbench not built"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
+need_tools jq
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (tracepoint for fallback counts, hugetlb reservation)"
 kv=$(uname -r | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
 

@@ -29,7 +29,7 @@ if [ $fetched -eq 0 ]; then
 		skip_all "no kernel packages: ${fetch_err[deb-6.1]}"
 	fail_all "kernel-fetch failed: deb-6.1: ${fetch_err[deb-6.1]}; deb-6.12: ${fetch_err[deb-6.12]}"
 fi
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
+need_tools qemu-system-x86_64 jq
 
 per_kernel=10
 plan $((per_kernel * ${#kernels[@]} + 3))

@@ -4,8 +4,7 @@
 # run, the table has every row with figures for both kernels, ext4
 # WRITE|LONGTERM is refused on 6.12 only, and the module timing is reported.
 . "$(dirname "$0")/../lib.sh"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 not installed (scripts/setup.sh)"
+need_tools qemu-system-x86_64 jq
 for k in deb-6.1 deb-6.12; do
 	need_kernel $k   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 done

@@ -5,8 +5,7 @@
 # to, a node that does not exist is refused, and per-node hugetlb pools are
 # put back.
 . "$(dirname "$0")/../lib.sh"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 not installed (scripts/setup.sh)"
+need_tools qemu-system-x86_64 jq
 need_kernel deb-6.12   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-numa.XXXXXX")
 trap 'rm -rf "$out"' EXIT

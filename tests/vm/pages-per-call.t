@@ -4,8 +4,7 @@
 # call at GUPBENCH_MAX_PAGES_PER_CALL (1 GiB of 4K pages), so --nr-pages all on
 # a 2 GiB buffer is two calls of 262144 pages (Debian 6.12 guest).
 . "$(dirname "$0")/../lib.sh"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 not installed (scripts/setup.sh)"
+need_tools qemu-system-x86_64 jq
 need_kernel deb-6.12   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-ppc.XXXXXX")
 trap 'rm -rf "$out"' EXIT

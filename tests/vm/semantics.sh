@@ -3,9 +3,8 @@
 # source after tests/lib.sh with KERNEL=deb-6.1|deb-6.12. Every outcome is
 # checked against tests/expectations.tsv for the guest's kernel version.
 . "$TOP/tests/expect.sh"
-command -v jq >/dev/null || skip_all "jq not installed (scripts/setup.sh)"
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 not installed (scripts/setup.sh)"
-[ -x "$TOP/tests/vm/kmod_fuzz" ] || skip_all "tests/vm/kmod_fuzz not built (make -C tests)"
+need_tools qemu-system-x86_64 jq
+[ -x "$TOP/tests/vm/kmod_fuzz" ] || fail_all "tests/vm/kmod_fuzz not built (make -C tests)"
 need_kernel "$KERNEL"   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-vm.XXXXXX")
