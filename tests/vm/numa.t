@@ -15,6 +15,8 @@ rc=$?
 
 plan 15
 [ $rc -eq 0 ]; ok $? "vm-run exits 0 (rc $rc: $(grep -m1 'vm-run: infrastructure error' "$out/vm-run.log" || grep 'vm-run:' "$out/vm-run.log" | tail -n 1))"
+# what went wrong stays readable after the temporary folder is gone
+[ $rc -eq 0 ] || { tail -n 8 "$out/vm-run.log"; tail -n 8 "$out/console.log" 2>/dev/null; } | sed 's/^/# /'
 for node in 0 1; do
 	for cpu in 0 2; do
 		f=$out/numa-m$node-c$cpu.json
