@@ -15,9 +15,12 @@ deb_libperf="linux-source-6.1"
 deb_test="perl jq gnuplot-nox hwloc numactl"
 # the unpacked linux-kbuild tools link libelf, libssl and zlib; Debian kernels are built with gcc-12
 deb_vm="qemu-system-x86 busybox-static cpio kmod pahole e2fsprogs dpkg-dev gcc-12 libelf1 libssl3 zlib1g"
+# scripts/kernel-build: kernels from source (Debian's linux-source-* is downloaded into the
+# cache by the script itself, not installed), gup_test linked statically, objdump for ab
+deb_kbuild="flex bison bc libelf-dev libssl-dev patch binutils"
 rpm_build="gcc make pkgconf-pkg-config glibc-devel glibc-static json-c-devel hwloc-devel numactl-devel xz git"
 rpm_test="perl-Test-Harness jq gnuplot hwloc numactl"
-rpm_vm="qemu-system-x86 busybox cpio kmod dwarves e2fsprogs"
+rpm_vm="qemu-system-x86 busybox cpio kmod dwarves e2fsprogs flex bison bc elfutils-libelf-devel openssl-devel patch binutils"
 
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -46,7 +49,7 @@ ensure_bookworm_security() {
 if command -v apt-get >/dev/null; then
 	[ "$what" = all ] && ensure_bookworm_security
 	pkgs="$deb_build $deb_libperf"
-	[ "$what" = all ] && pkgs="$pkgs $deb_test $deb_vm"
+	[ "$what" = all ] && pkgs="$pkgs $deb_test $deb_vm $deb_kbuild"
 	missing=
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
