@@ -2,6 +2,7 @@
 # make         build bench/gupbench; make module: kmod/gupbench.ko (KDIR=... for other headers)
 # make bench   set up what is missing, build, run the default preset, keep the result
 # make test    unit, host and VM tests under prove (TAP)
+# make ab      the same kernel without and with the series, booted in turn (AB_ARGS=...)
 LIBPERF ?= $(CURDIR)/build/libperf
 export LIBPERF
 
@@ -18,6 +19,9 @@ module:
 
 bench:
 	@scripts/bench.sh
+
+ab: gupbench
+	@scripts/ab $(AB_ARGS)
 
 test:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/setup.sh; else echo "test: not root: not installing packages; tests that need root skip" >&2; fi
@@ -42,4 +46,4 @@ clean:
 		rm -rf kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/modules.order \
 		kmod/Module.symvers kmod/.module-common.o
 
-.PHONY: all gupbench module bench test clean
+.PHONY: all gupbench module bench ab test clean
