@@ -25,10 +25,6 @@ $G run "${common[@]}" --driver iouring,futex --backing $all --state warm,cold,re
 	-o user.json >user.csv 2>user.err
 echo $? >user.rc
 
-# The fuzzer, with the pin balance around it (stat_refresh folds per-CPU deltas).
-pins() { echo 1 >/proc/sys/vm/stat_refresh; grep -E '^nr_foll_pin_(acquired|released) ' /proc/vmstat; }
-pins >pins-before.txt
-"$GUPBENCH_TOP/tests/vm/kmod_fuzz" >fuzz.tap 2>fuzz.err
-echo $? >fuzz.rc
-pins >pins-after.txt
+# The fuzzer, with the pin balance around it.
+"$GUPBENCH_TOP/tests/vm/guest-fuzz.sh"
 exit 0

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # The helper module and the userspace drivers inside a Debian kernel in QEMU:
 # source after tests/lib.sh with KERNEL=deb-6.1|deb-6.12. Every outcome is
 # checked against tests/expectations.tsv for the guest's kernel version.
 . "$TOP/tests/expect.sh"
+. "$TOP/tests/vm/fuzz-checks.sh"
 need_tools qemu-system-x86_64 jq
 [ -x "$TOP/tests/vm/kmod_fuzz" ] || fail_all "tests/vm/kmod_fuzz not built (make -C tests)"
 need_kernel "$KERNEL"   # skips only when Debian's archive cannot be reached (tests/lib.sh)
@@ -68,18 +70,7 @@ rc=$?
 		"$out/kmod.json" >/dev/null 2>&1
 	ok $? "results record the accelerator and the kernel package"
 
-	[ "$(cat "$out/fuzz.rc" 2>/dev/null)" = 0 ]
-	ok $? "fuzz: $(grep -cE '^ok' "$out/fuzz.tap" 2>/dev/null) ok, $(grep -cE '^not ok' "$out/fuzz.tap" 2>/dev/null) not ok"
-	grep '^not ok' "$out/fuzz.tap" 2>/dev/null | sed 's/^/# fuzz: /'
-	total=$(grep -oE '[0-9]+ requests sent' "$out/fuzz.tap" 2>/dev/null | awk '{print $1 + 0}')
-	total=${total:-0}
-	[ "$total" -ge 10000 ]
-	ok $? "fuzz sent at least 10000 requests ($total counted in its report)"
-	acq() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
-	a0=$(acq nr_foll_pin_acquired "$out/pins-before.txt"); r0=$(acq nr_foll_pin_released "$out/pins-before.txt")
-	a1=$(acq nr_foll_pin_acquired "$out/pins-after.txt"); r1=$(acq nr_foll_pin_released "$out/pins-after.txt")
-	[ -n "$a1" ] && [ $((a1 - a0)) -eq $((r1 - r0)) ] && [ "$a1" -eq "$r1" ]
-	ok $? "pins balance after the fuzzer (acquired +$((a1 - a0)), released +$((r1 - r0)); totals $a1/$r1)"
+	fuzz_checks "$out"
 } >"$out/tap"
 plan "$(grep -cE '^(not )?ok ' "$out/tap")"
 cat "$out/tap"
