@@ -10,11 +10,18 @@ plan() { echo "1..$1"; }
 # A skipped file exits 0: prove counts it as skipped (and prints the reason), not failed.
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # The whole file fails with one reason (e.g. a kernel it needs cannot be had).
-fail_all() { echo "1..1"; echo "not ok 1 - $*"; exit 1; }
+fail_all() { echo "1..1"; echo "not ok 1 - $*"; echo "#   Failed test 1 in ${0#"$TOP/"}: $*" >&2; exit 1; }
 # ok COND_EXIT_STATUS DESCRIPTION: pass the status of the check, e.g. ok $? "..."
 ok() {
 	_n=$((_n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		# prove shows stderr without -v: a CI log then says what failed, not only which
+		echo "#   Failed test $_n in ${0#"$TOP/"}: $2" >&2
+		_failed=$((_failed + 1))
+	fi
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 diag() { echo "# $*"; }

@@ -34,8 +34,15 @@ static inline int tap_ok(int cond, const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
-	if (!cond)
+	if (!cond) {
+		/* prove shows stderr without -v: a CI log then says what failed */
+		fprintf(stderr, "#   Failed test %d: ", tap_n);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "\n");
 		tap_failed++;
+	}
 	return cond;
 }
 

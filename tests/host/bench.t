@@ -6,7 +6,7 @@
 need_tools jq
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-plan 4
+plan 5
 GUPBENCH_RESULTS=$tmp GUPBENCH_ARGS="--preset quick --driver futex --backing anon,shmem" \
 	make -s -C "$TOP" bench >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -18,4 +18,9 @@ jq -e '.schema == "gupbench-result/2" and (.cases | length) == 2 and .interrupte
 ok $? "result is complete: 2 cases, not interrupted"
 grep -q "futex  *anon" "$tmp/out" && grep -q "bench: result in .*$(basename "${f:-none}")" "$tmp/out"
 ok $? "the table and the file name are printed"
+# make bench builds first: the result names the tree as it is now, even when no source
+# changed since the last build (a stale commit in tool.git misleads a comparison)
+want=$(git -C "$TOP" describe --always --dirty 2>/dev/null)
+[ -n "$want" ] && [ "$(jq -r .tool.git "$f" 2>/dev/null)" = "$want" ]
+ok $? "tool.git is this tree's git describe ($(jq -r .tool.git "$f" 2>/dev/null), want $want)"
 done_testing

@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 37
+plan 41
 real=$(command -v qemu-system-x86_64)
 [ -n "$real" ]
 ok $? "qemu-system-x86_64 is installed (scripts/setup.sh installs it)"
@@ -167,7 +167,23 @@ ok $? "working KVM: remembered, no probe the second time ($(tr '\n' ' ' <"$tmp/$
 json_field "$tmp/$s/run2/vm.json" accel_reason | grep -q '^KVM proved itself earlier on this host boot'
 ok $? "working KVM: vm.json says so ($(json_field "$tmp/$s/run2/vm.json" accel_reason))"
 
-# 6. bad usage, --icount
+# 6. a KVM that reaches user space, then fails while the command runs: the command runs again,
+#    whole, on TCG (the guest shares nothing with the host)
+s=late
+vmrun $s late-error run1 GUPBENCH_KVM_TRIAL=120 -- -- sh -c 'echo "accel=$GUPBENCH_ACCEL"; sleep 3; echo done'
+[ $rc = 0 ] && [ "$(tail -n 2 "$tmp/$s/run1.stdout" | tr '\n' ' ')" = "accel=tcg done " ]
+ok $? "late KVM error: the command ran again on TCG and passed (exit $rc: $(last_err "$tmp/$s/run1.stderr"); stdout: $(tr '\n' ' ' <"$tmp/$s/run1.stdout"))"
+[ "$(calls $s/run1 kvm)" = 1 ] && [ "$(calls $s/run1 tcg)" = 1 ]
+ok $? "late KVM error: one KVM run, one TCG run ($(tr '\n' ' ' <"$tmp/$s/run1.calls"))"
+[ "$(grep -c 'vm-run:' "$tmp/$s/run1.stderr")" = 1 ] &&
+	grep -q '^vm-run: KVM hit an internal error (Suberror: 1, emulation failure) while the command ran, after .*: using TCG for the command again (what it printed above came from the KVM run)$' "$tmp/$s/run1.stderr"
+ok $? "late KVM error: one line says why and that the output above is doubled: $(grep 'vm-run:' "$tmp/$s/run1.stderr")"
+[ "$(json_field "$tmp/$s/run1/vm.json" accel)" = tcg ] &&
+	json_field "$tmp/$s/run1/vm.json" accel_reason | grep -q 'internal error (Suberror: 1, emulation failure) while the command ran' &&
+	! pgrep -f "$tmp/$s/bin/" >/dev/null
+ok $? "late KVM error: vm.json records tcg and why ($(json_field "$tmp/$s/run1/vm.json" accel_reason)); no fake left running"
+
+# 7. bad usage, --icount
 s=usage
 vmrun $s internal-error run1 GUPBENCH_ACCEL=fast -- -- true
 [ $rc = 125 ] && grep -q "^vm-run: infrastructure error: bad usage: GUPBENCH_ACCEL=fast (kvm, tcg or auto)" "$tmp/$s/run1.stderr"
