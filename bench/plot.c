@@ -216,9 +216,11 @@ int gp_open(struct gp *g, const struct plot_frame *f, const char *kind, char *wh
 		"if (!exists('fmt')) fmt = '%s'\n"
 		"if (!exists('out')) out = '%s.' . fmt\n"
 		"if (fmt eq 'svg') {\n"
-		"\tset terminal svg size %d,%d font 'sans-serif,11' noenhanced background rgb 'white'\n"
+		"\tset terminal svg size %d,%d font 'sans-serif,11' noenhanced"
+		" background rgb 'white'\n"
 		"} else {\n"
-		"\tset terminal pngcairo size %d,%d font 'sans-serif,10' noenhanced background rgb 'white'\n"
+		"\tset terminal pngcairo size %d,%d font 'sans-serif,10' noenhanced"
+		" background rgb 'white'\n"
 		"}\n"
 		"set output out\n"
 		"set encoding utf8\n",
@@ -399,7 +401,8 @@ int gp_finish(struct gp *g)
 	}
 	if (stat(tmp, &st) || !st.st_size) {
 		unlink(tmp);
-		return gp_fail(g, "plot: gnuplot wrote no image (%s/%s.log)", g->f->dir, g->f->name);
+		return gp_fail(g, "plot: gnuplot wrote no image (%s/%s.log)", g->f->dir,
+			       g->f->name);
 	}
 	if (rename(tmp, dst)) {
 		unlink(tmp);

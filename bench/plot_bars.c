@@ -48,8 +48,8 @@ int plot_bars(const struct plot_frame *f, const struct plot_bars *p, char *why, 
 			double x = gi - GROUP_WIDTH / 2 + w * (s + 0.5);
 
 			if (!isfinite(v->y)) {
-				gp_skip(&g, "%s, %s: median %g", gp_or(p->groups[gi]), gp_or(p->sides[s]),
-					v->y);
+				gp_skip(&g, "%s, %s: median %g", gp_or(p->groups[gi]),
+					gp_or(p->sides[s]), v->y);
 				continue;
 			}
 			gp_num(g.dat, x);
@@ -94,7 +94,8 @@ int plot_bars(const struct plot_frame *f, const struct plot_bars *p, char *why, 
 	 * punch a hole in the bar's top ("unset pointintervalbox" does not stop it).
 	 */
 	fputs("set style fill solid 0.85 border lc rgb '#333333'\n", g.gp);
-	fprintf(g.gp, "set boxwidth %g absolute\nset errorbars 1\nset pointintervalbox 1e-4\nplot \\\n", w * 0.9);
+	fprintf(g.gp, "set boxwidth %g absolute\nset errorbars 1\nset pointintervalbox 1e-4\n"
+		"plot \\\n", w * 0.9);
 	for (s = 0; s < p->n_sides; s++) {
 		fprintf(g.gp, "\t'%s.dat' index %zu using 1:2 with boxes lt %zu title ",
 			f->name, s, s + 1);

@@ -39,7 +39,8 @@ static void box_data(struct gp *g, const struct plot_dist *p, double *buf, int *
 	size_t c, s, i, n;
 
 	for (s = 0; s < p->n_sides; s++) {
-		box[s] = gp_block(g, "side %s: x, p10, p25, median, p75, p90, n", gp_or(p->sides[s]));
+		box[s] = gp_block(g, "side %s: x, p10, p25, median, p75, p90, n",
+				  gp_or(p->sides[s]));
 		for (c = 0; c < p->n_cases; c++) {
 			double x = c - GROUP_WIDTH / 2 + w * (s + 0.5);
 
@@ -62,7 +63,7 @@ static void box_data(struct gp *g, const struct plot_dist *p, double *buf, int *
 			const struct plot_samples *set = &p->s[c * p->n_sides + s];
 			double x = c - GROUP_WIDTH / 2 + w * (s + 0.5);
 
-			/* Spread evenly over 60% of the box (golden-ratio steps), the same each run. */
+			/* Spread over 60% of the box in golden-ratio steps: the same each run. */
 			for (i = 0; i < set->n; i++) {
 				double off = fmod(i * 0.6180339887, 1.0) - 0.5;
 
@@ -113,7 +114,8 @@ static void ecdf(struct gp *g, const struct plot_dist *p, double *buf, int *bloc
 
 	for (k = 0; k < sets; k++) {
 		block[k] = gp_block(g, "%s, %s: sample, fraction of samples at or below it",
-				    gp_or(p->cases[k / p->n_sides]), gp_or(p->sides[k % p->n_sides]));
+				    gp_or(p->cases[k / p->n_sides]),
+				    gp_or(p->sides[k % p->n_sides]));
 		n = finite_sorted(g, p, k, buf);
 		/* "steps" goes across, then up: start at 0 so the first step shows. */
 		if (n) {
@@ -126,7 +128,7 @@ static void ecdf(struct gp *g, const struct plot_dist *p, double *buf, int *bloc
 		}
 	}
 	gp_frame(g, "ns per 4 KiB page", "fraction of samples at or below");
-	fputs("set yrange [0:1]\nset grid xtics\nplot \\\n", o);
+	fputs("set yrange [0:1]\nset grid xtics\nset key samplen 5\nplot \\\n", o);
 	for (k = 0; k < sets; k++) {
 		size_t c = k / p->n_sides, s = k % p->n_sides;
 

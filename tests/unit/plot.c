@@ -114,7 +114,8 @@ static int svg_size(const char *path, int *w, int *h)
 				roots++;
 				ok = !strncmp(name, "svg", n) && n == 3;
 				if (ok) {
-					char *a = strstr(name, "width=\""), *b = strstr(name, "height=\"");
+					char *a = strstr(name, "width=\""),
+					     *b = strstr(name, "height=\"");
 
 					if (a && a < end)
 						*w = atoi(a + 7);
@@ -359,11 +360,12 @@ static void injection(void)
 /* Some data row (not a comment) of text holds word. */
 static int rows_have(const char *text, const char *word)
 {
-	const char *line;
+	const char *line = text, *eol;
 
-	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		const char *hit = strcasestr(line, word), *eol = strchr(line, '\n');
+	for (; line && *line; line = eol ? eol + 1 : NULL) {
+		const char *hit = strcasestr(line, word);
 
+		eol = strchr(line, '\n');
 		if (*line != '#' && hit && (!eol || hit < eol))
 			return 1;
 	}
@@ -372,7 +374,9 @@ static int rows_have(const char *text, const char *word)
 
 static void not_finite(void)
 {
-	struct plot_value v[] = { { 20, 19, 21 }, { NAN, 20, 22 }, { 30, 29, 31 }, { INFINITY, 0, 0 } };
+	struct plot_value v[] = {
+		{ 20, 19, 21 }, { NAN, 20, 22 }, { 30, 29, 31 }, { INFINITY, 0, 0 },
+	};
 	struct plot_bars bars = { 2, 2, groups, sides, v, NULL };
 	struct plot_frame f = { .dir = dir, .name = "nan", .caption = "caption" };
 	char why[256] = "", *dat, *gp;
