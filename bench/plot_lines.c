@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Lines with error bars: any x, pages per call on a log2 scale, a trend over runs. */
+#include <math.h>
+#include <stdlib.h>
+#include "plot_gp.h"
+#include "util.h"
+
+static void num_or_nan(FILE *o, double d)
+{
+	if (isfinite(d))
+		gp_num(o, d);
+	else
+		fputs("NaN", o);	/* gnuplot skips the error bar, draws the point */
+}
+
+static void row(struct gp *g, double x, const struct plot_value *v)
+{
+	gp_num(g->dat, x);
+	fputc(' ', g->dat);
+	gp_num(g->dat, v->y);
+	fputc(' ', g->dat);
+	num_or_nan(g->dat, v->lo);
+	fputc(' ', g->dat);
+	num_or_nan(g->dat, v->hi);
+	gp_row_end(g);
+}
+
+/*
+ * Series i from data block b: a line through the medians (its key entry) and
+ * the error bars over it, which skip rows whose interval is NaN.
+ */
+static void plot_line(struct gp *g, int b, size_t i, const char *name, int last)
+{
+	fprintf(g->gp, "\t'%s.dat' index %d using 1:2 with linespoints lt %zu ps 0.8 title ",
+		g->f->name, b, i + 1);
+	gp_name(g->gp, name);
+	fprintf(g->gp, ", \\\n\t'%s.dat' index %d using 1:2:3:4 with yerrorbars lt %zu lw 1.5 "
+		"ps 0.8 notitle%s\n", g->f->name, b, i + 1, last ? "" : ", \\");
+}
+
+int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size_t n)
+{
+	struct gp g;
+	size_t s, i;
+	int *block;
+
+	if (!p || !p->n_series || !p->series) {
+		set_reason(why, n, "plot: lines: no series");
+		return -1;
+	}
+	if (gp_open(&g, f, p->xlog2 ? "pages-per-call" : "xy", why, n))
+		return -1;
+	block = calloc(p->n_series, sizeof(*block));
+	if (!block)
+		return gp_fail(&g, "plot: out of memory");
+	for (s = 0; s < p->n_series; s++) {
+		const struct plot_series *ser = &p->series[s];
+		const char *name = gp_or(ser->name);
+
+		block[s] = gp_block(&g, "%s: x, median, lo, hi", name);
+		for (i = 0; ser->pt && i < ser->n; i++) {
+			const struct plot_point *pt = &ser->pt[i];
+
+			if (!gp_finite(&g, pt->x, "x", name) || !gp_finite(&g, pt->v.y, "y", name))
+				continue;
+			if (p->xlog2 && pt->x <= 0) {
+				gp_skip(&g, "%s: x %g on a log scale", name, pt->x);
+				continue;
+			}
+			row(&g, pt->x, &pt->v);
+		}
+	}
+	gp_frame(&g, p->xlog2 ? "pages per call" : NULL, NULL);
+	fprintf(g.gp, "set grid xtics\nset offsets graph 0.03, graph 0.03, graph 0.05, %s\n",
+		p->yzero ? "0" : "graph 0.05");
+	if (p->xlog2)
+		fputs("set logscale x 2\nset format x '%g'\n", g.gp);
+	if (p->yzero)
+		fputs("set yrange [0:*]\n", g.gp);
+	fputs("set errorbars 0.5\nplot \\\n", g.gp);
+	for (s = 0; s < p->n_series; s++)
+		plot_line(&g, block[s], s, p->series[s].name, s + 1 == p->n_series);
+	free(block);
+	return gp_finish(&g);
+}
+
+int plot_pages_per_call(const struct plot_frame *f, const struct plot_xy *p, char *why, size_t n)
+{
+	struct plot_xy log2 = { 0 };
+
+	if (p)
+		log2 = *p;
+	log2.xlog2 = 1;
+	return plot_xy(f, p ? &log2 : NULL, why, n);
+}
+
+/* Label every run while they fit; past 24 runs, every k-th. */
+static void trend_tics(struct gp *g, const struct plot_trend *p)
+{
+	size_t r, every = (p->n_runs + 23) / 24;
+	int tilt = p->n_runs > 8;
+
+	fprintf(g->gp, "set xrange [-0.5:%g]\n", p->n_runs - 0.5);
+	if (g->f->xlabel && p->sublabels && !tilt)
+		fputs("set xlabel offset 0,-1\n", g->gp);	/* below the second line */
+	fputs(tilt ? "set xtics rotate by 30 right scale 0.5 (" : "set xtics scale 0.5 (", g->gp);
+	for (r = 0; r < p->n_runs; r += every) {
+		fputs(r ? ", " : "", g->gp);
+		gp_name(g->gp, p->labels[r]);
+		if (p->sublabels && p->sublabels[r]) {
+			/* Tilted, a second line would stray from its tick: one line then. */
+			fputs(tilt ? " . '  ' . " : " . \"\\n\" . ", g->gp);
+			gp_str(g->gp, p->sublabels[r]);
+		}
+		fprintf(g->gp, " %zu", r);
+	}
+	fputs(")\n", g->gp);
+}
+
+int plot_trend(const struct plot_frame *f, const struct plot_trend *p, char *why, size_t n)
+{
+	int *block, marks = -1;
+	size_t c, r;
+	struct gp g;
+
+	if (!p || !p->n_runs || !p->n_cases || !p->labels || !p->cases) {
+		set_reason(why, n, "plot: trend: no runs or cases");
+		return -1;
+	}
+	if (gp_open(&g, f, "trend", why, n))
+		return -1;
+	block = calloc(p->n_cases, sizeof(*block));
+	if (!block)
+		return gp_fail(&g, "plot: out of memory");
+	for (c = 0; c < p->n_cases; c++) {
+		const struct plot_trend_case *tc = &p->cases[c];
+
+		block[c] = gp_block(&g, "%s: run, median, lo, hi", gp_or(tc->name));
+		for (r = 0; tc->v && r < p->n_runs; r++) {
+			/* A case not measured in a run: no value to report, a break in its line. */
+			if (isnan(tc->v[r].y)) {
+				fputc('\n', g.dat);	/* one blank line: a gap */
+				continue;
+			}
+			if (gp_finite(&g, tc->v[r].y, "median", tc->name))
+				row(&g, r, &tc->v[r]);
+		}
+	}
+	for (c = 0; c < p->n_cases; c++) {
+		const struct plot_trend_case *tc = &p->cases[c];
+		long r0 = tc->first_regressed;
+
+		if (r0 < 0 || (size_t)r0 >= p->n_runs || !tc->v || !isfinite(tc->v[r0].y))
+			continue;
+		if (marks < 0)
+			marks = gp_block(&g, "first regressed runs: run, median");
+		fprintf(g.dat, "%ld %.10g\n", r0, tc->v[r0].y);
+	}
+	gp_frame(&g, NULL, NULL);
+	trend_tics(&g, p);
+	fputs("set grid xtics\nset offsets 0, 0, graph 0.05, graph 0.05\n"
+	      "set errorbars 0.5\nplot \\\n", g.gp);
+	for (c = 0; c < p->n_cases; c++)
+		plot_line(&g, block[c], c, p->cases[c].name, c + 1 == p->n_cases && marks < 0);
+	if (marks >= 0)
+		fprintf(g.gp, "\t'%s.dat' index %d using 1:2 with points pt 6 ps 3 lw 2 "
+			"lc rgb '#D55E00' title 'first regressed run'\n", f->name, marks);
+	free(block);
+	return gp_finish(&g);
+}
