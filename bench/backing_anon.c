@@ -36,9 +36,8 @@ static int anon_create(struct buffer *b, size_t len, const struct run_opts *o,
 	b->addr = p;
 	b->len = len;
 	b->page_size = sysconf(_SC_PAGESIZE);
-	json_object_object_add(buffer_actual(b), "page_size",
-			       json_object_new_int64(b->page_size));
-	json_object_object_add(b->actual, "mapping", json_object_new_string("private-anon"));
+	attrs_set_int(&b->actual, "page_size", b->page_size);
+	attrs_set_str(&b->actual, "mapping", "private-anon");
 	return 0;
 }
 
@@ -154,10 +153,10 @@ static int anon_thp_create(struct buffer *b, size_t len, const struct run_opts *
 	b->len = len;
 	b->page_size = pmd;
 	thp_mode(top, per, eff, sizeof(top));
-	json_object_object_add(buffer_actual(b), "page_size", json_object_new_int64(pmd));
-	json_object_object_add(b->actual, "mapping", json_object_new_string("private-anon"));
-	json_object_object_add(b->actual, "thp_enabled", json_object_new_string(eff));
-	json_object_object_add(b->actual, "thp_switched", json_object_new_boolean(switched));
+	attrs_set_int(&b->actual, "page_size", pmd);
+	attrs_set_str(&b->actual, "mapping", "private-anon");
+	attrs_set_str(&b->actual, "thp_enabled", eff);
+	attrs_set_bool(&b->actual, "thp_switched", switched);
 	return 0;
 }
 

@@ -180,19 +180,16 @@ static int file_create(struct buffer *b, size_t len, const struct run_opts *o,
 	b->addr = p;
 	b->len = len;
 	b->page_size = sysconf(_SC_PAGESIZE);
-	json_object_object_add(buffer_actual(b), "page_size", json_object_new_int64(b->page_size));
-	json_object_object_add(b->actual, "mapping",
-			       json_object_new_string(shared ? "file-shared" : "file-private"));
-	json_object_object_add(b->actual, "fs", json_object_new_string(fp.name));
-	json_object_object_add(b->actual, "shared", json_object_new_boolean(shared));
+	attrs_set_int(&b->actual, "page_size", b->page_size);
+	attrs_set_str(&b->actual, "mapping", shared ? "file-shared" : "file-private");
+	attrs_set_str(&b->actual, "fs", fp.name);
+	attrs_set_bool(&b->actual, "shared", shared);
 	/* only a shared writable mapping is dirty-tracked; a private one copies on write */
-	json_object_object_add(b->actual, "dirty_tracking",
-			       json_object_new_boolean(shared && fp.dirty_tracking));
-	json_object_object_add(b->actual, "folios", json_object_new_string(
-		fp.shmem ? "shmem" : "page cache"));
-	json_object_object_add(b->actual, "writeback", json_object_new_boolean(fp.writeback));
-	json_object_object_add(b->actual, "path", json_object_new_string(b->path));
-	json_object_object_add(b->actual, "page_cache", json_object_new_string("clean"));
+	attrs_set_bool(&b->actual, "dirty_tracking", shared && fp.dirty_tracking);
+	attrs_set_str(&b->actual, "folios", fp.shmem ? "shmem" : "page cache");
+	attrs_set_bool(&b->actual, "writeback", fp.writeback);
+	attrs_set_str(&b->actual, "path", b->path);
+	attrs_set_str(&b->actual, "page_cache", "clean");
 	return 0;
 fail:
 	buffer_unmap(b);
@@ -222,7 +219,7 @@ static int file_verify(struct buffer *b, bool shared, char *why, size_t n)
 	}
 	if (cow > (long long)b->len)
 		cow = b->len;
-	json_object_object_add(buffer_actual(b), "cow_bytes", json_object_new_int64(cow));
+	attrs_set_int(&b->actual, "cow_bytes", cow);
 	if (shared && cow) {
 		set_reason(why, n, "%lld bytes of a shared file mapping are anonymous", cow);
 		return -1;

@@ -151,13 +151,13 @@ static int hugetlb_create_size(struct buffer *b, size_t len, size_t hsize, int n
 	b->addr = addr;
 	b->len = len;
 	b->page_size = hsize;
-	json_object_object_add(buffer_actual(b), "page_size", json_object_new_int64(hsize));
-	json_object_object_add(b->actual, "mapping", json_object_new_string("hugetlb-memfd-shared"));
-	json_object_object_add(b->actual, "hugetlb_needed", json_object_new_int64(need));
-	json_object_object_add(b->actual, "hugetlb_reserved", json_object_new_int64(added));
-	json_object_object_add(b->actual, "hugetlb_pool_before", json_object_new_int64(before));
+	attrs_set_int(&b->actual, "page_size", hsize);
+	attrs_set_str(&b->actual, "mapping", "hugetlb-memfd-shared");
+	attrs_set_int(&b->actual, "hugetlb_needed", need);
+	attrs_set_int(&b->actual, "hugetlb_reserved", added);
+	attrs_set_int(&b->actual, "hugetlb_pool_before", before);
 	if (p.node >= 0)
-		json_object_object_add(b->actual, "hugetlb_node", json_object_new_int(p.node));
+		attrs_set_int(&b->actual, "hugetlb_node", p.node);
 	return 0;
 fail:
 	if (b->fd >= 0)
@@ -178,7 +178,7 @@ static int hugetlb_verify(struct buffer *b, char *why, size_t n)
 		set_reason(why, n, "cannot read /proc/self/smaps");
 		return -1;
 	}
-	json_object_object_add(buffer_actual(b), "hugetlb_bytes", json_object_new_int64(got));
+	attrs_set_int(&b->actual, "hugetlb_bytes", got);
 	if (got < (long long)b->len) {
 		set_reason(why, n, "only %lld of %zu bytes are mapped by huge pages (smaps *_Hugetlb)",
 			   got, b->len);

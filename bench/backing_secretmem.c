@@ -108,9 +108,9 @@ static int secretmem_create(struct buffer *b, size_t len, const struct run_opts 
 	b->addr = p;
 	b->len = len;
 	b->page_size = sysconf(_SC_PAGESIZE);
-	json_object_object_add(buffer_actual(b), "page_size", json_object_new_int64(b->page_size));
-	json_object_object_add(b->actual, "mapping", json_object_new_string("secretmem-shared"));
-	json_object_object_add(b->actual, "memlock_raised", json_object_new_boolean(raised));
+	attrs_set_int(&b->actual, "page_size", b->page_size);
+	attrs_set_str(&b->actual, "mapping", "secretmem-shared");
+	attrs_set_bool(&b->actual, "memlock_raised", raised);
 	return 0;
 fail:
 	close(b->fd);

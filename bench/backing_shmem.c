@@ -64,9 +64,9 @@ static void add_actual(struct buffer *b)
 	char mode[32] = "unknown";
 
 	read_mode(SHMEM_ENABLED, mode, sizeof(mode));
-	json_object_object_add(buffer_actual(b), "page_size", json_object_new_int64(b->page_size));
-	json_object_object_add(b->actual, "mapping", json_object_new_string("memfd-shared"));
-	json_object_object_add(b->actual, "shmem_enabled", json_object_new_string(mode));
+	attrs_set_int(&b->actual, "page_size", b->page_size);
+	attrs_set_str(&b->actual, "mapping", "memfd-shared");
+	attrs_set_str(&b->actual, "shmem_enabled", mode);
 }
 
 static int shmem_create(struct buffer *b, size_t len, const struct run_opts *o,
@@ -158,7 +158,7 @@ static int shmem_thp_create(struct buffer *b, size_t len, const struct run_opts 
 	}
 	b->page_size = pmd;
 	add_actual(b);
-	json_object_object_add(b->actual, "thp_switched", json_object_new_boolean(switched));
+	attrs_set_bool(&b->actual, "thp_switched", switched);
 	return 0;
 }
 

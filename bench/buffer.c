@@ -13,13 +13,6 @@
 #include "placement.h"
 #include "util.h"
 
-json_object *buffer_actual(struct buffer *b)
-{
-	if (!b->actual)
-		b->actual = json_object_new_object();
-	return b->actual;
-}
-
 static void buffer_clear(struct buffer *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -82,7 +75,7 @@ int buffer_create(const struct backing_ops *ops, struct buffer *b, size_t len,
 	if (old)
 		policy_restore(old_mode, old);
 	if (ret) {
-		json_object_put(b->actual);
+		attrs_free(&b->actual);
 		buffer_clear(b);
 		return -1;
 	}
@@ -91,8 +84,7 @@ int buffer_create(const struct backing_ops *ops, struct buffer *b, size_t len,
 			buffer_destroy(ops, b);
 			return -1;
 		}
-		json_object_object_add(buffer_actual(b), "bind_node",
-				       json_object_new_int(node));
+		attrs_set_int(&b->actual, "bind_node", node);
 	}
 	return 0;
 }
@@ -117,26 +109,29 @@ void buffer_touch_read(struct buffer *b)
 
 int buffer_verify(const struct backing_ops *ops, struct buffer *b, char *why, size_t n)
 {
-	json_object *pl, *nodes, *bind;
-	int want;
+	struct attrs pl = { 0 };
+	const struct attr *bind;
 
 	if (ops->verify && ops->verify(b, why, n))
 		return -1;
-	pl = placement_page_nodes(b->addr, b->len, b->page_size);
-	if (!pl)
+	if (placement_page_nodes(b->addr, b->len, b->page_size, &pl))
 		return 0;	/* no NUMA support: nothing to check */
-	json_object_object_add(buffer_actual(b), "placement", pl);
-	if (!json_object_object_get_ex(b->actual, "bind_node", &bind) ||
-	    !json_object_object_get_ex(pl, "nodes", &nodes))
-		return 0;
-	want = json_object_get_int(bind);
-	json_object_object_foreach(nodes, key, val) {
-		if (atoi(key) != want && json_object_get_int64(val) > 0) {
-			set_reason(why, n, "%lld sampled pages are on node %s, not on bound node %d",
-				   (long long)json_object_get_int64(val), key, want);
+	attrs_merge(&b->actual, "placement", &pl);
+	bind = attrs_get(&b->actual, "bind_node");
+	for (size_t i = 0; bind && bind->type == ATTR_INT && i < pl.n; i++) {
+		const struct attr *at = &pl.v[i];
+
+		if (strncmp(at->key, "nodes.", 6) || at->type != ATTR_INT)
+			continue;
+		if (atoi(at->key + 6) != bind->i && at->i > 0) {
+			set_reason(why, n,
+				   "%lld sampled pages are on node %s, not on bound node %d",
+				   (long long)at->i, at->key + 6, (int)bind->i);
+			attrs_free(&pl);
 			return -1;
 		}
 	}
+	attrs_free(&pl);
 	return 0;
 }
 
@@ -144,7 +139,7 @@ void buffer_destroy(const struct backing_ops *ops, struct buffer *b)
 {
 	if (b->addr || b->fd >= 0 || b->path[0])
 		ops->destroy(b);
-	json_object_put(b->actual);
+	attrs_free(&b->actual);
 	buffer_clear(b);
 }
 
@@ -280,6 +275,6 @@ long long buffer_thp_bytes(struct buffer *b, const char *field)
 		return -1;
 	if (got > (long long)b->len)
 		got = b->len;
-	json_object_object_add(buffer_actual(b), "thp_bytes", json_object_new_int64(got));
+	attrs_set_int(&b->actual, "thp_bytes", got);
 	return got;
 }

@@ -48,7 +48,5 @@ size_t thp_pmd_size(void);
 long long buffer_thp_bytes(struct buffer *b, const char *field);
 /* 0 if the whole buffer (in PMD units) is THP by that smaps field, else -1 with why. */
 int buffer_verify_thp(struct buffer *b, const char *field, char *why, size_t n);
-/* b->actual, created on first use. */
-json_object *buffer_actual(struct buffer *b);
 
 #endif

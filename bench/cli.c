@@ -127,7 +127,7 @@ unsigned int cli_formats_of(const cli_view views[CLI_NR_FORMATS])
 }
 
 void cli_print(const cli_view views[CLI_NR_FORMATS], enum cli_format fmt, FILE *f,
-	       json_object *root)
+	       const void *doc)
 {
-	views[fmt](f, root);
+	views[fmt](f, doc);
 }

@@ -11,22 +11,21 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <json-c/json.h>
 
 #define CLI_USAGE_STATUS 2
 
 enum cli_format { CLI_TABLE, CLI_JSON, CLI_CSV, CLI_NR_FORMATS };
 
-/* What prints one format: to f, from the document root. */
-typedef void (*cli_view)(FILE *f, json_object *root);
+/* What prints one format: to f, from the command's document (a result, list's JSON). */
+typedef void (*cli_view)(FILE *f, const void *doc);
 
 /* The formats a command has, as a bit per enum cli_format; from its views or by hand. */
 #define CLI_FORMAT_BIT(fmt) (1u << (fmt))
 unsigned int cli_formats_of(const cli_view views[CLI_NR_FORMATS]);
 
-/* Print root with the view of fmt (one cli_next() let through). */
+/* Print doc with the view of fmt (one cli_next() let through). */
 void cli_print(const cli_view views[CLI_NR_FORMATS], enum cli_format fmt, FILE *f,
-	       json_object *root);
+	       const void *doc);
 
 struct cli {
 	const char *cmd;		/* "run": every message starts "gupbench run: " */

@@ -228,9 +228,14 @@ static void kmod_advise(json_object *kmod, json_object *sys, const struct run_op
 static json_object *list_collect(const struct run_opts *o)
 {
 	json_object *root = json_object_new_object(), *dj = json_object_new_object(),
-		    *bj = json_object_new_object(), *sys = sysinfo_collect(), *v, *kmod = NULL;
+		    *bj = json_object_new_object(), *sys, *v, *kmod = NULL;
 	struct counters *ctr;
 	char why[REASON_MAX] = "";
+	struct env env;
+
+	sysinfo_collect(&env);
+	sys = result_env_json(&env);
+	env_free(&env);
 
 	json_object_object_add(root, "kernel", json_object_object_get_ex(sys, "kernel", &v) ?
 			       json_object_get(v) : NULL);
@@ -716,15 +721,16 @@ static void list_print(json_object *root)
 }
 
 /* list_print() writes to stdout, which is all the dispatcher passes. */
-static void list_table(FILE *f, json_object *root)
+static void list_table(FILE *f, const void *doc)
 {
 	(void)f;
-	list_print(root);
+	list_print((json_object *)doc);
 }
 
-static void list_json(FILE *f, json_object *root)
+static void list_json(FILE *f, const void *doc)
 {
-	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	fprintf(f, "%s\n", json_object_to_json_string_ext((json_object *)doc,
+							   JSON_C_TO_STRING_PRETTY));
 }
 
 static const cli_view list_views[CLI_NR_FORMATS] = {

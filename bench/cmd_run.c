@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "gupbench.h"
@@ -54,19 +53,29 @@ struct run_args {
 	int samples, warmup, count_ops;
 };
 
+static void run_table(FILE *f, const void *doc)
+{
+	result_print_table(f, doc);
+}
+
 /*
  * run's JSON on stdout is json-c's pretty print without the result file's
  * spacing and unescaped '/', as it always was: scripts may compare it.
  */
-static void print_run_json(FILE *f, json_object *root)
+static void run_json(FILE *f, const void *doc)
 {
-	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	result_print_json_plain(f, doc);
+}
+
+static void run_csv(FILE *f, const void *doc)
+{
+	result_print_csv(f, doc);
 }
 
 static const cli_view run_views[CLI_NR_FORMATS] = {
-	[CLI_TABLE] = result_print_table,
-	[CLI_JSON] = print_run_json,
-	[CLI_CSV] = result_print_csv,
+	[CLI_TABLE] = run_table,
+	[CLI_JSON] = run_json,
+	[CLI_CSV] = run_csv,
 };
 
 #define RUN_USAGE \
@@ -525,22 +534,52 @@ static void progress(int done, int total, uint64_t t0, const struct case_spec *c
 		cs->op ? cs->op : "", el, eta);
 }
 
-static int write_result(const char *path, json_object *root)
+static int write_result(const char *path, const struct result *r)
 {
 	if (!path)
 		return 0;
-	if (result_write_atomic(path, root)) {
+	if (result_write(path, r)) {
 		fprintf(stderr, "gupbench run: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-static void timestamp(char *buf, size_t n)
+/* The command line as given: option parsing cuts comma lists in place. */
+static char **argv_copy(int argc, char **argv)
 {
-	time_t t = time(NULL);
+	char **v = calloc(argc + 1, sizeof(*v));
 
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	for (int i = 0; v && i < argc; i++)
+		if (!(v[i] = strdup(argv[i]))) {
+			while (i--)
+				free(v[i]);
+			free(v);
+			return NULL;
+		}
+	return v;
+}
+
+static void argv_free(int argc, char **v)
+{
+	for (int i = 0; v && i < argc; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void set_params(struct result *r, const struct run_args *a, const struct run_opts *o)
+{
+	struct run_params *p = &r->params;
+
+	p->preset = strdup(a->preset ? a->preset->name : "default");
+	p->size_bytes = o->size;
+	p->samples = o->samples;
+	p->warmup = o->warmup;
+	p->count_ops = o->count_ops;
+	p->file_dir = strdup(o->file_dir);
+	p->cpu = o->cpu;
+	p->mem_node = o->mem_node;
+	p->order = strdup("sequential");
 }
 
 int cmd_run(int argc, char **argv)
@@ -549,49 +588,47 @@ int cmd_run(int argc, char **argv)
 	struct run_args a = { .warmup = -1, .count_ops = -1 };
 	struct cli cli = { .cmd = "run", .help = RUN_USAGE };
 	struct matrix m = { 0 };
-	json_object *root, *cases;
+	struct result r;
 	bool show_progress, stop;
-	char why[REASON_MAX], ts[32];
+	char why[REASON_MAX], **given = argv_copy(argc, argv);
 	struct counters *ctr;
 	uint64_t t0;
 	int rc;
 
+	if (!given) {
+		perror("gupbench");
+		return 1;
+	}
 	rc = parse_args(&cli, argc, argv, &a, &o, &stop);
 	if (stop)
-		return rc;
+		goto out_args;
 	apply_preset(&a, &o);
-	if (a.out && !a.force && access(a.out, F_OK) == 0)
-		return cli_error(&cli, "%s exists (use --force to overwrite it)", a.out);
-	if (o.cpu >= 0 && placement_bind_cpu(o.cpu, why, sizeof(why)))
-		return cli_error(&cli, "--cpu %d: %s", o.cpu, why);
-	if (o.mem_node >= 0 && o.mem_node >= placement_nr_nodes())
-		return cli_error(&cli, "--mem-node %d: this machine has %d node(s)", o.mem_node,
-				 placement_nr_nodes());
+	rc = 2;
+	if (a.out && !a.force && access(a.out, F_OK) == 0) {
+		cli_error(&cli, "%s exists (use --force to overwrite it)", a.out);
+		goto out_args;
+	}
+	if (o.cpu >= 0 && placement_bind_cpu(o.cpu, why, sizeof(why))) {
+		cli_error(&cli, "--cpu %d: %s", o.cpu, why);
+		goto out_args;
+	}
+	if (o.mem_node >= 0 && o.mem_node >= placement_nr_nodes()) {
+		cli_error(&cli, "--mem-node %d: this machine has %d node(s)", o.mem_node,
+			  placement_nr_nodes());
+		goto out_args;
+	}
 
 	build_matrix(&a, &o, &m);
-	if (!m.n)
-		return cli_error(&cli, "nothing to run (see gupbench list)");
-
-	root = result_new(argc, argv);
-	cases = json_object_new_array();
-	json_object_object_add(root, "cases", cases);
-	{
-		json_object *p = json_object_new_object();
-
-		json_object_object_add(p, "preset", json_object_new_string(
-			a.preset ? a.preset->name : "default"));
-		json_object_object_add(p, "size_bytes", json_object_new_int64(o.size));
-		json_object_object_add(p, "samples", json_object_new_int(o.samples));
-		json_object_object_add(p, "warmup", json_object_new_int(o.warmup));
-		json_object_object_add(p, "count_ops", json_object_new_int(o.count_ops));
-		json_object_object_add(p, "file_dir", json_object_new_string(o.file_dir));
-		json_object_object_add(p, "cpu", json_object_new_int(o.cpu));
-		json_object_object_add(p, "mem_node", json_object_new_int(o.mem_node));
-		json_object_object_add(root, "parameters", p);
+	if (!m.n) {
+		cli_error(&cli, "nothing to run (see gupbench list)");
+		goto out_matrix;
 	}
-	if (write_result(a.out, root)) {
-		json_object_put(root);
-		return 1;
+
+	result_init(&r, argc, given);
+	set_params(&r, &a, &o);
+	if (write_result(a.out, &r)) {
+		rc = 1;
+		goto out_result;
 	}
 
 	ctr = counters_open();
@@ -599,13 +636,21 @@ int cmd_run(int argc, char **argv)
 	t0 = now_ns();
 	for (int i = 0; i < m.n && !stop_requested; i++) {
 		struct cell *cl = &m.cells[i];
+		struct result_case *c;
 
 		if (show_progress)
 			progress(i, m.n, t0, &cl->cs);
-		json_object_array_add(cases, cl->skip ? case_skipped(&cl->cs, &o, cl->skip) :
-					     run_case(&cl->cs, &o, ctr));
+		c = result_add_case(&r);
+		if (!c) {
+			perror("gupbench");
+			break;
+		}
+		if (cl->skip)
+			case_skipped(&cl->cs, &o, cl->skip, c);
+		else
+			run_case(&cl->cs, &o, ctr, c);
 		/* Rewritten after every case: an interrupted run keeps what finished. */
-		if (write_result(a.out, root))
+		if (write_result(a.out, &r))
 			break;
 	}
 	if (show_progress)
@@ -614,21 +659,22 @@ int cmd_run(int argc, char **argv)
 	counters_cleanup();
 	settings_restore();
 
-	timestamp(ts, sizeof(ts));
-	json_object_object_add(root, "finished", json_object_new_string(ts));
-	json_object_object_add(root, "interrupted", json_object_new_boolean(stop_requested != 0));
-	rc = write_result(a.out, root) ? 1 : 0;
+	result_finish(&r, stop_requested != 0);
+	rc = write_result(a.out, &r) ? 1 : 0;
 
-	cli_print(run_views, cli.format, stdout, root);
+	cli_print(run_views, cli.format, stdout, &r);
 	fflush(stdout);
 	if (a.out)
 		fprintf(stderr, "gupbench run: wrote %s\n", a.out);
 	if (stop_requested) {
-		fprintf(stderr, "gupbench run: interrupted; %zu case(s) kept\n",
-			json_object_array_length(cases));
+		fprintf(stderr, "gupbench run: interrupted; %zu case(s) kept\n", r.nr_cases);
 		rc = 128 + stop_requested;
 	}
-	json_object_put(root);
+out_result:
+	result_free(&r);
+out_matrix:
 	free(m.cells);
+out_args:
+	argv_free(argc, given);
 	return rc;
 }

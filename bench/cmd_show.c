@@ -6,10 +6,25 @@
 #include "commands.h"
 #include "result.h"
 
+static void show_table(FILE *f, const void *doc)
+{
+	result_print_table(f, doc);
+}
+
+static void show_json(FILE *f, const void *doc)
+{
+	result_print_json(f, doc);
+}
+
+static void show_csv(FILE *f, const void *doc)
+{
+	result_print_csv(f, doc);
+}
+
 static const cli_view show_views[CLI_NR_FORMATS] = {
-	[CLI_TABLE] = result_print_table,
-	[CLI_JSON] = result_print_json,
-	[CLI_CSV] = result_print_csv,
+	[CLI_TABLE] = show_table,
+	[CLI_JSON] = show_json,
+	[CLI_CSV] = show_csv,
 };
 
 int cmd_show(int argc, char **argv)
@@ -23,7 +38,7 @@ int cmd_show(int argc, char **argv)
 		.help = "usage: gupbench show [--format table|json|csv] FILE.json\n",
 	};
 	char err[512];
-	json_object *root;
+	struct result r;
 
 	/* show has no option of its own: --help and --format are cli_next()'s */
 	if (cli_next(&cli, argc, argv) == CLI_STOP)
@@ -34,12 +49,11 @@ int cmd_show(int argc, char **argv)
 		return cli_usage_error(&cli, "one result file at a time, got also '%s'",
 				       argv[optind + 1]);
 
-	root = result_read(argv[optind], err, sizeof(err));
-	if (!root) {
+	if (result_load(argv[optind], &r, err, sizeof(err))) {
 		fprintf(stderr, "gupbench show: %s: %s\n", argv[optind], err);
 		return 1;
 	}
-	cli_print(show_views, cli.format, stdout, root);
-	json_object_put(root);
+	cli_print(show_views, cli.format, stdout, &r);
+	result_free(&r);
 	return fflush(stdout) ? 1 : 0;
 }

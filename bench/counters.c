@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-thread perf counters with libperf, and the mmap_lock tracepoint as the fallback signal. */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -76,7 +77,7 @@ struct counters {
 /* Set while tracefs is mounted by us in the global namespace (fallback only). */
 static volatile sig_atomic_t tracefs_mounted_by_us;
 
-/* errno_name() is NULL for 0: never hand json-c a NULL string. */
+/* errno_name() is NULL for 0: a reason is never missing. */
 static const char *err_str(int e)
 {
 	return e ? errno_name(e) : "unknown";
@@ -491,37 +492,30 @@ int64_t counters_baseline_mmap_lock(struct counters *c, int reps)
 	return med;
 }
 
-json_object *counters_to_json(const struct counters *c, uint64_t calls)
+int counters_values(const struct counters *c, uint64_t calls, struct result_case *out)
 {
-	json_object *j = json_object_new_object(), *errs = json_object_new_object();
-
+	out->counters = calloc(CTR_MMAP_LOCK, sizeof(*out->counters));
+	if (!out->counters)
+		return -1;
 	for (int i = 0; i < CTR_MMAP_LOCK; i++) {
 		const struct ctr *k = c ? &c->c[i] : NULL;
-		json_object *o;
+		struct counter_value *v = &out->counters[out->nr_counters++];
 
+		v->name = strdup(ctr_defs[i].name);
+		v->per_call = NAN;
 		if (!k || !k->evsel) {
-			json_object_object_add(j, ctr_defs[i].name,
-					       json_object_new_string("unsupported"));
-			json_object_object_add(errs, ctr_defs[i].name,
-				json_object_new_string(err_str(k ? k->err : ENOMEM)));
+			/* why it did not open (perf_event_open errno) */
+			v->unsupported_errno = strdup(err_str(k ? k->err : ENOMEM));
 			continue;
 		}
-		o = json_object_new_object();
-		json_object_object_add(o, "per_call",
-			calls ? json_object_new_double((double)k->total / calls) : NULL);
-		json_object_object_add(o, "total", json_object_new_int64(k->total));
-		if (k->scaled)
-			json_object_object_add(o, "scaled", json_object_new_boolean(true));
-		if (k->user_only)
-			json_object_object_add(o, "user_only", json_object_new_boolean(true));
-		json_object_object_add(j, ctr_defs[i].name, o);
+		v->supported = true;
+		if (calls)
+			v->per_call = (double)k->total / calls;
+		v->total = k->total;
+		v->scaled = k->scaled;
+		v->user_only = k->user_only;
 	}
-	/* Why each "unsupported" one did not open (perf_event_open errno). */
-	if (json_object_object_length(errs))
-		json_object_object_add(j, "unsupported_errno", errs);
-	else
-		json_object_put(errs);
-	return j;
+	return 0;
 }
 
 json_object *counters_describe(const struct counters *c)

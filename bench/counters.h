@@ -52,15 +52,17 @@ int64_t counters_baseline_mmap_lock(struct counters *c, int reps);
  * exit and from a signal handler: async-signal-safe, idempotent.
  */
 void counters_cleanup(void);
+struct result_case;
+
 /*
- * {"task-clock": {"per_call": x, "total": n} | "unsupported", "page-faults": ...,
- *  "instructions:k": ..., "instructions:u": ..., "cycles:k": ..., "cycles:u": ...,
- *  "unsupported_errno": {"cycles:k": "ENOENT", ...}}   (only if any is unsupported)
- * Totals since the last reset divided by calls; "scaled": true is added to a
- * counter that was multiplexed (its total is an estimate), "user_only": true
- * to a software counter that could open only with exclude_kernel.
+ * Every counter (task-clock, page-faults, instructions:k, instructions:u,
+ * cycles:k, cycles:u) into out->counters: totals since the last reset and
+ * per_call = total / calls; scaled when it was multiplexed (its total is an
+ * estimate), user_only when a software counter opened only with
+ * exclude_kernel; unsupported with the errno when it did not open.
+ * 0, or -1 out of memory.
  */
-json_object *counters_to_json(const struct counters *c, uint64_t calls);
+int counters_values(const struct counters *c, uint64_t calls, struct result_case *out);
 /* Names of the counters that opened / did not, for `gupbench list`. */
 json_object *counters_describe(const struct counters *c);
 

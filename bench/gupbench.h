@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include <json-c/json.h>
+#include "result.h"
 
 #define GUPBENCH_VERSION "0.1.0"
 #ifndef GUPBENCH_GIT
@@ -83,7 +83,7 @@ struct buffer {
 	size_t page_size;		/* unit the mapping is built from: 4K, 2M, 1G */
 	int fd;				/* -1 when none */
 	char path[4096];		/* file to unlink on destroy, "" when none */
-	json_object *actual;		/* what was really obtained (owned) */
+	struct attrs actual;		/* what was really obtained (owned) */
 	void *priv;
 };
 

@@ -10,6 +10,7 @@
 #include <hwloc.h>
 #include <numa.h>
 #include <numaif.h>
+#include "result.h"
 #include "gupbench.h"
 #include "util.h"
 #include "placement.h"
@@ -96,13 +97,12 @@ int placement_bind_mem(void *addr, size_t len, int node, char *why, size_t n)
 	return ret ? -1 : 0;
 }
 
-static json_object *node_counts(const int *status, size_t nr)
+static void node_counts(const int *status, size_t nr, struct attrs *out)
 {
-	json_object *res = json_object_new_object(), *nodes = json_object_new_object();
 	int max = numa_max_node();
 	long long not_present = 0, errors = 0;
 	long long *count = calloc(max + 1, sizeof(*count));
-	char key[16];
+	char key[32];
 
 	for (size_t i = 0; i < nr; i++) {
 		if (status[i] >= 0 && status[i] <= max)
@@ -115,29 +115,26 @@ static json_object *node_counts(const int *status, size_t nr)
 	for (int i = 0; i <= max; i++) {
 		if (!count[i])
 			continue;
-		snprintf(key, sizeof(key), "%d", i);
-		json_object_object_add(nodes, key, json_object_new_int64(count[i]));
+		snprintf(key, sizeof(key), "nodes.%d", i);
+		attrs_set_int(out, key, count[i]);
 	}
 	free(count);
-	json_object_object_add(res, "nodes", nodes);
-	json_object_object_add(res, "not_present", json_object_new_int64(not_present));
-	json_object_object_add(res, "errors", json_object_new_int64(errors));
-	return res;
+	attrs_set_int(out, "not_present", not_present);
+	attrs_set_int(out, "errors", errors);
 }
 
 /*
  * {"nodes": {"0": N, ...}, "not_present": N, "errors": N, "sampled": N, "total": N}:
  * for large ranges an even sample of MAX_SAMPLED pages, so "sampled" < "total".
  */
-json_object *placement_page_nodes(void *addr, size_t len, size_t page_size)
+int placement_page_nodes(void *addr, size_t len, size_t page_size, struct attrs *out)
 {
 	size_t total, nr;
 	void **pages;
-	int *status;
-	json_object *res = NULL;
+	int *status, ret = -1;
 
 	if (numa_available() < 0 || !addr || !len)
-		return NULL;
+		return -1;
 	if (!page_size)
 		page_size = sysconf(_SC_PAGESIZE);
 	total = (len + page_size - 1) / page_size;
@@ -151,13 +148,16 @@ json_object *placement_page_nodes(void *addr, size_t len, size_t page_size)
 	/* nodes == NULL: report where each page is, move nothing */
 	if (move_pages(0, nr, pages, NULL, status, 0))
 		goto out;
-	res = node_counts(status, nr);
-	json_object_object_add(res, "sampled", json_object_new_int64(nr));
-	json_object_object_add(res, "total", json_object_new_int64(total));
+	/* the nodes first, then the counts, even when no page is present */
+	attrs_set_object(out, "nodes");
+	node_counts(status, nr, out);
+	attrs_set_int(out, "sampled", nr);
+	attrs_set_int(out, "total", total);
+	ret = 0;
 out:
 	free(pages);
 	free(status);
-	return res;
+	return ret;
 }
 
 int placement_nr_nodes(void)

@@ -4,7 +4,6 @@
 #define PLACEMENT_H
 
 #include <stddef.h>
-#include <json-c/json.h>
 
 /* Bind the calling thread to logical CPU cpu (hwloc PU os index). 0 or -1 with why. */
 int placement_bind_cpu(int cpu, char *why, size_t n);
@@ -13,12 +12,14 @@ int placement_bind_cpu(int cpu, char *why, size_t n);
  * With addr NULL and len 0 it only checks that node exists and may be used.
  */
 int placement_bind_mem(void *addr, size_t len, int node, char *why, size_t n);
+struct attrs;
+
 /*
- * Where the range's base pages sit (move_pages), or NULL:
- * {"nodes": {"<node>": pages}, "not_present", "errors", "sampled", "total"};
- * large ranges are sampled evenly.
+ * Where the range's base pages sit (move_pages), into out: "nodes.<node>"
+ * pages, "not_present", "errors", "sampled", "total"; large ranges are
+ * sampled evenly. 0, or -1 (no NUMA support, no memory) with out untouched.
  */
-json_object *placement_page_nodes(void *addr, size_t len, size_t page_size);
+int placement_page_nodes(void *addr, size_t len, size_t page_size, struct attrs *out);
 /* Number of NUMA nodes / CPUs that could be used. */
 int placement_nr_nodes(void);
 int placement_current_cpu(void);

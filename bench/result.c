@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The result file (schema gupbench-result/2, see results/README.md): create,
- * write atomically, read and validate. Its views (table, CSV, JSON) are in
- * result_view.c.
+ * The result model (result.h): attribute lists, a result's life time, and
+ * its file: written atomically, read with a size cap. The text of the file
+ * is result_json.c's; the views are result_view.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,74 +25,364 @@
 #define GUPBENCH_GIT "unknown"
 #endif
 
-#define SCHEMA_PREFIX "gupbench-result/"
-#define SCHEMA_MAJOR 2
-/* /1 files still read: /2 changed what fallback.calls_per_op counts, no field's type. */
-#define SCHEMA_OLDEST 1
 /* Far beyond any real result (raw samples of a full preset are a few MB). */
 #define RESULT_MAX_BYTES (1L << 30)
 
-json_object *result_new(int argc, char **argv)
+const char *const pin_flag_names[NR_PIN_FLAGS] = { "WRITE", "LONGTERM" };
+
+/* A result is made of small allocations: running out of memory ends the run. */
+static void *xrealloc(void *p, size_t size)
 {
-	json_object *root = json_object_new_object(), *tool = json_object_new_object();
-	json_object *cmd = json_object_new_array();
+	p = realloc(p, size ? size : 1);
+	if (!p) {
+		fputs("gupbench: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? strcpy(xrealloc(NULL, strlen(s) + 1), s) : NULL;
+}
+
+void flags_text(unsigned int flags, const char *sep, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < NR_PIN_FLAGS; i++)
+		if (flags & (1u << i))
+			used += snprintf(buf + used, used < n ? n - used : 0, "%s%s",
+					 used ? sep : "", pin_flag_names[i]);
+}
+
+/* ---- attribute lists ---- */
+
+/* Whether key names something inside the container named c ("a" holds "a.b", "a[0]"). */
+static bool inside(const char *c, const char *key)
+{
+	size_t len = strlen(c);
+
+	return !strncmp(c, key, len) && (key[len] == '.' || key[len] == '[');
+}
+
+static struct attr *attr_slot(struct attrs *a, const char *key)
+{
+	struct attr *at;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->v[i].key, key)) {
+			at = &a->v[i];
+			free(at->s);
+			at->s = NULL;
+			return at;
+		}
+	/* An empty object or array gives its place to the first key under it. */
+	for (size_t i = 0; i < a->n; i++) {
+		at = &a->v[i];
+		if ((at->type == ATTR_OBJECT || at->type == ATTR_ARRAY) && inside(at->key, key)) {
+			free(at->key);
+			memset(at, 0, sizeof(*at));
+			at->key = xstrdup(key);
+			return at;
+		}
+	}
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 8;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	at = &a->v[a->n++];
+	memset(at, 0, sizeof(*at));
+	at->key = xstrdup(key);
+	return at;
+}
+
+void attrs_set_str(struct attrs *a, const char *key, const char *s)
+{
+	struct attr *at = attr_slot(a, key);
+
+	at->type = s ? ATTR_STR : ATTR_NULL;
+	at->s = xstrdup(s);
+}
+
+void attrs_set_int(struct attrs *a, const char *key, int64_t i)
+{
+	struct attr *at = attr_slot(a, key);
+
+	at->type = ATTR_INT;
+	at->i = i;
+}
+
+void attrs_set_double(struct attrs *a, const char *key, double d)
+{
+	struct attr *at = attr_slot(a, key);
+
+	at->type = isfinite(d) ? ATTR_DOUBLE : ATTR_NULL;
+	at->d = d;
+}
+
+void attrs_set_bool(struct attrs *a, const char *key, bool b)
+{
+	struct attr *at = attr_slot(a, key);
+
+	at->type = ATTR_BOOL;
+	at->b = b;
+}
+
+void attrs_set_null(struct attrs *a, const char *key)
+{
+	attr_slot(a, key)->type = ATTR_NULL;
+}
+
+void attrs_set_object(struct attrs *a, const char *key)
+{
+	attr_slot(a, key)->type = ATTR_OBJECT;
+}
+
+void attrs_set_array(struct attrs *a, const char *key)
+{
+	attr_slot(a, key)->type = ATTR_ARRAY;
+}
+
+static void attr_copy(struct attrs *dst, const char *key, const struct attr *src)
+{
+	struct attr *at = attr_slot(dst, key);
+	char *k = at->key;
+
+	*at = *src;
+	at->key = k;
+	at->s = xstrdup(src->s);
+}
+
+void attrs_merge(struct attrs *dst, const char *prefix, const struct attrs *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		char *key;
+
+		if (!*prefix) {
+			attr_copy(dst, src->v[i].key, &src->v[i]);
+			continue;
+		}
+		key = xrealloc(NULL, strlen(prefix) + strlen(src->v[i].key) + 2);
+		/* "a" + "[0].b" is "a[0].b"; "a" + "b" is "a.b" */
+		sprintf(key, "%s%s%s", prefix, src->v[i].key[0] == '[' ? "" : ".", src->v[i].key);
+		attr_copy(dst, key, &src->v[i]);
+		free(key);
+	}
+}
+
+const struct attr *attrs_get(const struct attrs *a, const char *key)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->v[i].key, key))
+			return &a->v[i];
+	return NULL;
+}
+
+const char *attrs_text(const struct attrs *a, const char *key, char *buf, size_t n)
+{
+	const struct attr *at = attrs_get(a, key);
+
+	if (!at)
+		return NULL;
+	switch (at->type) {
+	case ATTR_STR:
+		return at->s;
+	case ATTR_INT:
+		snprintf(buf, n, "%lld", (long long)at->i);
+		return buf;
+	case ATTR_DOUBLE:
+		json_double_text(at->d, buf, n);
+		return buf;
+	case ATTR_BOOL:
+		return at->b ? "true" : "false";
+	case ATTR_OBJECT:
+		return "{}";
+	case ATTR_ARRAY:
+		return "[]";
+	case ATTR_NULL:
+		break;
+	}
+	return "null";
+}
+
+void attrs_free(struct attrs *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].key);
+		free(a->v[i].s);
+	}
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- a result's life time ---- */
+
+static void timestamp(char **out)
+{
 	char ts[32];
 	time_t now = time(NULL);
 	struct tm tm;
 
-	json_object_object_add(root, "schema", json_object_new_string(RESULT_SCHEMA));
-	json_object_object_add(tool, "name", json_object_new_string("gupbench"));
-	json_object_object_add(tool, "version", json_object_new_string(GUPBENCH_VERSION));
-	json_object_object_add(tool, "git", json_object_new_string(GUPBENCH_GIT));
-	json_object_object_add(root, "tool", tool);
-	json_object_array_add(cmd, json_object_new_string("gupbench"));
-	for (int i = 0; i < argc; i++)
-		json_object_array_add(cmd, json_object_new_string(argv[i]));
-	json_object_object_add(root, "command", cmd);
-	json_object_object_add(root, "system", sysinfo_collect());
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_object_add(root, "started", json_object_new_string(ts));
-	json_object_object_add(root, "finished", NULL);
-	json_object_object_add(root, "interrupted", json_object_new_boolean(false));
-	json_object_object_add(root, "cases", json_object_new_array());
-	return root;
+	free(*out);
+	*out = xstrdup(ts);
+}
+
+int result_init(struct result *r, int argc, char **argv)
+{
+	memset(r, 0, sizeof(*r));
+	r->schema = xstrdup(RESULT_SCHEMA);
+	r->tool_version = xstrdup(GUPBENCH_VERSION);
+	r->tool_git = xstrdup(GUPBENCH_GIT);
+	r->nr_command = argc + 1;
+	r->command = xrealloc(NULL, r->nr_command * sizeof(*r->command));
+	r->command[0] = xstrdup("gupbench");
+	for (int i = 0; i < argc; i++)
+		r->command[i + 1] = xstrdup(argv[i]);
+	r->params.cpu = r->params.mem_node = -1;
+	r->params.samples = r->params.warmup = r->params.count_ops = -1;
+	sysinfo_collect(&r->env);
+	timestamp(&r->started);
+	return 0;
+}
+
+static void summary_unknown(struct summary *s)
+{
+	s->n = 0;
+	s->median = s->ci_lo = s->ci_hi = s->p10 = s->p90 = NAN;
+	s->min = s->max = s->mean = s->stddev = NAN;
+}
+
+static void series_init(struct series *s)
+{
+	memset(s, 0, sizeof(*s));
+	summary_unknown(&s->per_page);
+	summary_unknown(&s->per_call);
+	summary_unknown(&s->single_call);
+}
+
+struct result_case *result_add_case(struct result *r)
+{
+	struct result_case *c;
+
+	if (r->nr_cases == r->cap_cases) {
+		size_t cap = r->cap_cases ? 2 * r->cap_cases : 16;
+		struct result_case *v = realloc(r->cases, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->cases = v;
+		r->cap_cases = cap;
+	}
+	c = &r->cases[r->nr_cases++];
+	memset(c, 0, sizeof(*c));
+	c->threads = 1;
+	c->status = CASE_UNKNOWN;
+	c->samples = c->warmup = c->count_ops = -1;
+	c->pages_requested_per_op = c->pages_done_per_op = c->kernel_calls_per_sample = NAN;
+	series_init(&c->pin);
+	series_init(&c->unpin);
+	c->fallback.counted_samples = -1;
+	c->fallback.counted_calls = -1;
+	c->fallback.calls_per_op = c->fallback.pages_per_op = c->fallback.fraction = NAN;
+	c->mmap_lock.acquisitions_per_op = NAN;
+	c->mmap_lock.baseline_per_window = -1;
+	c->counters_samples = -1;
+	c->timer.clock_pair_ns = -1;
+	c->placement_cpu = c->placement_mem_node = -1;
+	return c;
+}
+
+void series_summarize(struct series *s)
+{
+	if (!s->n || summarize(s->ns_per_page, s->n, &s->per_page))
+		summary_unknown(&s->per_page);
+	if (!s->n || !s->ns_per_call || summarize(s->ns_per_call, s->n, &s->per_call))
+		summary_unknown(&s->per_call);
+}
+
+static void series_free(struct series *s)
+{
+	free(s->ns_per_page);
+	free(s->ns_per_call);
+	series_init(s);
+}
+
+void result_case_free(struct result_case *c)
+{
+	free(c->driver);
+	free(c->backing);
+	free(c->state);
+	free(c->op);
+	free(c->gup_path);
+	free(c->err_name);
+	free(c->reason);
+	series_free(&c->pin);
+	series_free(&c->unpin);
+	free(c->fallback.source);
+	free(c->fallback.reason);
+	free(c->mmap_lock.source);
+	free(c->mmap_lock.reason);
+	for (size_t i = 0; i < c->nr_counters; i++) {
+		free(c->counters[i].name);
+		free(c->counters[i].unsupported_errno);
+	}
+	free(c->counters);
+	free(c->pins.source);
+	free(c->pins.reason);
+	attrs_free(&c->actual);
+	attrs_free(&c->page_nodes);
+	memset(c, 0, sizeof(*c));
+}
+
+void env_free(struct env *e)
+{
+	char **strs[] = {
+		&e->kernel_release, &e->kernel_version, &e->kernel_machine, &e->kernel_package,
+		&e->kernel_cmdline, &e->kernel_preempt, &e->config_source, &e->config_reason,
+		&e->cpu_model, &e->thp_enabled, &e->thp_defrag, &e->thp_shmem_enabled,
+		&e->accelerator, &e->icount, &e->module_version, &e->hostname,
+	};
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		free(*strs[i]);
+	attrs_free(&e->config);
+	free(e->hugetlb);
+	attrs_free(&e->extra);
+	memset(e, 0, sizeof(*e));
+}
+
+void result_free(struct result *r)
+{
+	free(r->schema);
+	free(r->tool_version);
+	free(r->tool_git);
+	for (size_t i = 0; i < r->nr_command; i++)
+		free(r->command[i]);
+	free(r->command);
+	free(r->params.preset);
+	free(r->params.file_dir);
+	free(r->params.order);
+	env_free(&r->env);
+	free(r->started);
+	free(r->finished);
+	for (size_t i = 0; i < r->nr_cases; i++)
+		result_case_free(&r->cases[i]);
+	free(r->cases);
+	free(r->path);
+	memset(r, 0, sizeof(*r));
+}
+
+void result_finish(struct result *r, bool interrupted)
+{
+	timestamp(&r->finished);
+	r->interrupted = interrupted;
 }
 
 /* ---- writing ---- */
-
-/*
- * Give every double made with json_object_new_double() the shortest text that
- * reads back exactly: 31.3 instead of 31.300000000000001, null for NaN.
- * Doubles that already carry their text (parsed, or json_double()) keep it.
- */
-static void normalize_doubles(json_object *o)
-{
-	char buf[40];
-
-	switch (json_object_get_type(o)) {
-	case json_type_object: {
-		json_object_object_foreach(o, key, val) {
-			(void)key;
-			normalize_doubles(val);
-		}
-		break;
-	}
-	case json_type_array:
-		for (size_t i = 0; i < json_object_array_length(o); i++)
-			normalize_doubles(json_object_array_get_idx(o, i));
-		break;
-	case json_type_double:
-		if (json_object_get_userdata(o))
-			break;
-		json_double_text(json_object_get_double(o), buf, sizeof(buf));
-		json_object_set_serializer(o, json_object_userdata_to_json_string, strdup(buf),
-					   json_object_free_userdata);
-		break;
-	default:
-		break;
-	}
-}
 
 static int write_all(int fd, const char *p, size_t len)
 {
@@ -130,15 +421,19 @@ static void fsync_dir_of(const char *path)
  * or the new one, never half of either. Any failure removes the temporary
  * file and leaves an existing path untouched.
  */
-int result_write_atomic(const char *path, json_object *root)
+int result_write(const char *path, const struct result *r)
 {
 	const int oflags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
-	char tmp[PATH_MAX];
-	const char *text;
+	char tmp[PATH_MAX], *text;
 	int fd, saved;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp)) {
 		errno = ENAMETOOLONG;
+		return -1;
+	}
+	text = result_json_text(r, false);
+	if (!text) {
+		errno = ENOMEM;
 		return -1;
 	}
 	fd = open(tmp, oflags, 0644);
@@ -147,16 +442,11 @@ int result_write_atomic(const char *path, json_object *root)
 		unlink(tmp);
 		fd = open(tmp, oflags, 0644);
 	}
-	if (fd < 0)
+	if (fd < 0) {
+		saved = errno;
+		free(text);
+		errno = saved;
 		return -1;
-
-	normalize_doubles(root);
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_SPACED |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text) {
-		errno = ENOMEM;
-		goto err;
 	}
 	if (write_all(fd, text, strlen(text)) || write_all(fd, "\n", 1))
 		goto err;
@@ -169,6 +459,7 @@ int result_write_atomic(const char *path, json_object *root)
 	fd = -1;
 	if (rename(tmp, path))
 		goto err;
+	free(text);
 	fsync_dir_of(path);
 	return 0;
 err:
@@ -176,6 +467,7 @@ err:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	free(text);
 	errno = saved;
 	return -1;
 }
@@ -210,19 +502,19 @@ static char *slurp(const char *path, size_t *len, char *err, size_t n)
 		return NULL;
 	}
 	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, st.st_size - got);
+		ssize_t rd = read(fd, buf + got, st.st_size - got);
 
-		if (r < 0 && errno == EINTR)
+		if (rd < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
+		if (rd < 0) {
 			set_reason(err, n, "read: %s", strerror(errno));
 			free(buf);
 			close(fd);
 			return NULL;
 		}
-		if (r == 0)
+		if (rd == 0)
 			break;
-		got += r;
+		got += rd;
 	}
 	close(fd);
 	buf[got] = '\0';
@@ -230,92 +522,25 @@ static char *slurp(const char *path, size_t *len, char *err, size_t n)
 	return buf;
 }
 
-static int line_of(const char *buf, size_t off)
+int result_load(const char *path, struct result *r, char *err, size_t n)
 {
-	int line = 1;
+	size_t len;
+	char *buf;
+	int ret;
 
-	for (size_t i = 0; i < off && buf[i]; i++)
-		line += buf[i] == '\n';
-	return line;
-}
-
-json_object *result_read(const char *path, char *err, size_t n)
-{
-	json_tokener *tok;
-	json_object *root, *schema, *cases;
-	enum json_tokener_error jerr;
-	const char *s, *ver;
-	size_t len, end;
-	char *buf, *rest;
-	long major;
-
+	memset(r, 0, sizeof(*r));
 	buf = slurp(path, &len, err, n);
 	if (!buf)
-		return NULL;
+		return -1;
 	if (strspn(buf, " \t\r\n") == len) {
 		set_reason(err, n, "empty file, not a gupbench result");
 		free(buf);
-		return NULL;
+		return -1;
 	}
-	tok = json_tokener_new();
-	if (!tok) {
-		set_reason(err, n, "out of memory");
-		free(buf);
-		return NULL;
-	}
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (jerr == json_tokener_continue) {
-		set_reason(err, n, "not JSON: truncated (ends inside a value)");
-		goto bad;
-	}
-	if (jerr != json_tokener_success || !root) {
-		set_reason(err, n, "not JSON: %s at line %d", json_tokener_error_desc(jerr),
-			   line_of(buf, end));
-		goto bad;
-	}
-	if (strspn(buf + end, " \t\r\n") != len - end) {
-		set_reason(err, n, "not JSON: trailing data at line %d", line_of(buf, end));
-		goto bad;
-	}
-	if (!json_object_is_type(root, json_type_object)) {
-		set_reason(err, n, "not a gupbench result (top level is not an object)");
-		goto bad;
-	}
-	if (!json_object_object_get_ex(root, "schema", &schema) ||
-	    !json_object_is_type(schema, json_type_string)) {
-		set_reason(err, n, "not a gupbench result (no \"schema\")");
-		goto bad;
-	}
-	s = json_object_get_string(schema);
-	if (strncmp(s, SCHEMA_PREFIX, strlen(SCHEMA_PREFIX))) {
-		set_reason(err, n, "not a gupbench result (schema \"%.64s\")", s);
-		goto bad;
-	}
-	/* Minor revisions only add fields: any "2" or "2.x" reads, and /1; "3" does not. */
-	ver = s + strlen(SCHEMA_PREFIX);
-	errno = 0;
-	major = strtol(ver, &rest, 10);
-	if (rest == ver || errno || (*rest && *rest != '.')) {
-		set_reason(err, n, "bad schema version \"%.64s\"", s);
-		goto bad;
-	}
-	if (major < SCHEMA_OLDEST || major > SCHEMA_MAJOR) {
-		set_reason(err, n, "schema %.64s is not supported (this gupbench reads %s%d to %d)",
-			   s, SCHEMA_PREFIX, SCHEMA_OLDEST, SCHEMA_MAJOR);
-		goto bad;
-	}
-	if (!json_object_object_get_ex(root, "cases", &cases) ||
-	    !json_object_is_type(cases, json_type_array)) {
-		set_reason(err, n, "damaged result (no \"cases\" list)");
-		goto bad;
-	}
+	ret = result_json_parse(buf, len, r, err, n);
 	free(buf);
-	return root;
-bad:
-	json_object_put(root);
-	free(buf);
-	return NULL;
+	if (ret)
+		return -1;
+	r->path = xstrdup(path);
+	return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Views of a result file: the table made to paste into mail, CSV, and the JSON itself. */
+/* Views of a result: the table made to paste into mail, CSV, and the JSON of the file. */
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,66 +11,10 @@
 #include "stats.h"
 
 /*
- * A case object, as the run loop writes it (results/README.md has the full
- * list): driver, backing, state, op, flags[], size_bytes, pages,
- * pages_per_call, gup_path, status ("ok" | "error" | "skipped"), errno,
- * reason, samples, warmup, pin / unpin {samples_ns_per_page[], ns_per_page,
- * ns_per_call}, fallback {calls_per_op, pages_per_op, fraction, source,
- * reason}, mmap_lock {acquisitions_per_op, ...}, counters, pins {acquired, released, balanced} or {source, reason},
- * placement. Any of them may be null or absent (a skipped case has no pin):
- * the printers below never assume one is there.
+ * Any field of a case may be unknown (NULL, NAN, -1, not present: a skipped
+ * case has no pin, a damaged or hand-edited file anything): the printers
+ * below never assume one is there.
  */
-
-/* ---- field access that tolerates null and absent ---- */
-
-static json_object *jget(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v = jget(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static bool jnum(json_object *v, double *out)
-{
-	if (!v || !(json_object_is_type(v, json_type_double) ||
-		    json_object_is_type(v, json_type_int)))
-		return false;
-	*out = json_object_get_double(v);
-	return true;
-}
-
-static bool jnum_at(json_object *o, const char *key, double *out)
-{
-	return jnum(jget(o, key), out);
-}
-
-/* A case's flags array as "WRITE|LONGTERM"; "" when none. */
-static void flags_str(json_object *fl, char *buf, size_t n)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	if (!fl || !json_object_is_type(fl, json_type_array))
-		return;
-	for (size_t i = 0; i < json_object_array_length(fl); i++) {
-		json_object *f = json_object_array_get_idx(fl, i);
-
-		if (!f || !json_object_is_type(f, json_type_string))
-			continue;
-		used += snprintf(buf + used, used < n ? n - used : 0, "%s%s",
-				 used ? "|" : "", json_object_get_string(f));
-	}
-}
 
 /* ---- table ---- */
 
@@ -120,101 +65,98 @@ struct row {
 	bool skipped;		/* status cell runs to the end of the line */
 };
 
-static void summary_cell(json_object *side, bool with_ci, char *buf, size_t n)
+static void summary_cell(const struct series *side, bool with_ci, char *buf, size_t n)
 {
-	json_object *s = jget(side, "ns_per_page"), *ci = jget(s, "ci95");
-	double med, lo, hi;
+	const struct summary *s = &side->per_page;
 	int p;
 
-	if (!jnum_at(s, "median", &med)) {
+	if (!side->present || !isfinite(s->median)) {
 		snprintf(buf, n, "-");
 		return;
 	}
-	p = ns_prec(med);
-	if (with_ci && ci && json_object_is_type(ci, json_type_array) &&
-	    json_object_array_length(ci) == 2 &&
-	    jnum(json_object_array_get_idx(ci, 0), &lo) &&
-	    jnum(json_object_array_get_idx(ci, 1), &hi))
-		snprintf(buf, n, "%.*f [%.*f-%.*f]", p, med, p, lo, p, hi);
+	p = ns_prec(s->median);
+	if (with_ci && isfinite(s->ci_lo) && isfinite(s->ci_hi))
+		snprintf(buf, n, "%.*f [%.*f-%.*f]", p, s->median, p, s->ci_lo, p, s->ci_hi);
 	else
-		snprintf(buf, n, "%.*f", p, med);
+		snprintf(buf, n, "%.*f", p, s->median);
 }
 
-static void fill_row(json_object *c, struct row *r)
+static void fill_row(const struct result_case *c, struct row *r)
 {
-	json_object *fb = jget(c, "fallback"), *pins = jget(c, "pins"), *bal;
-	const char *status = jstr(c, "status"), *op = jstr(c, "op"), *e, *why;
+	const struct fallback_count *fb = &c->fallback;
+	const char *op = c->op;
 	char flags[96], num[32];
-	double v, frac;
 
 	memset(r, 0, sizeof(*r));
-	snprintf(r->cell[C_DRIVER], CELL, "%s", jstr(c, "driver") ?: "?");
-	snprintf(r->cell[C_BACKING], CELL, "%s", jstr(c, "backing") ?: "?");
-	snprintf(r->cell[C_STATE], CELL, "%s", jstr(c, "state") ?: "-");
-	if (jnum_at(c, "size_bytes", &v))
-		fmt_size(v, r->cell[C_SIZE], CELL);
+	snprintf(r->cell[C_DRIVER], CELL, "%s", c->driver ?: "?");
+	snprintf(r->cell[C_BACKING], CELL, "%s", c->backing ?: "?");
+	snprintf(r->cell[C_STATE], CELL, "%s", c->state ?: "-");
+	if (c->size_bytes)
+		fmt_size(c->size_bytes, r->cell[C_SIZE], CELL);
 	else
 		snprintf(r->cell[C_SIZE], CELL, "-");
-	flags_str(jget(c, "flags"), flags, sizeof(flags));
+	flags_text(c->flags, "|", flags, sizeof(flags));
 	snprintf(r->cell[C_OPFLAGS], CELL, "%s%s%s", op ?: "", op && *flags ? " " : "",
 		 *flags || op ? flags : "-");
-	if (jnum_at(c, "pages_per_call", &v))
-		snprintf(r->cell[C_PPC], CELL, "%.0f", v);
+	if (c->pages_per_call)
+		snprintf(r->cell[C_PPC], CELL, "%llu", (unsigned long long)c->pages_per_call);
 	else
 		snprintf(r->cell[C_PPC], CELL, "-");
 
-	if (status && !strcmp(status, "ok")) {
+	switch (c->status) {
+	case CASE_OK:
 		snprintf(r->cell[C_STATUS], CELL, "ok");
-	} else if (status && !strcmp(status, "error")) {
-		e = jstr(c, "errno");
-		snprintf(r->cell[C_STATUS], CELL, "error%s%s", e ? " " : "", e ?: "");
-	} else if (status && !strcmp(status, "skipped")) {
-		why = jstr(c, "reason");
-		snprintf(r->cell[C_STATUS], CELL, "skip: %s", why ?: "no reason given");
+		break;
+	case CASE_ERROR:
+		snprintf(r->cell[C_STATUS], CELL, "error%s%s", c->err_name ? " " : "",
+			 c->err_name ?: "");
+		break;
+	case CASE_SKIPPED:
+		snprintf(r->cell[C_STATUS], CELL, "skip: %s", c->reason ?: "no reason given");
 		r->skipped = true;
 		return;
-	} else {
-		snprintf(r->cell[C_STATUS], CELL, "%s", status ?: "?");
+	case CASE_UNKNOWN:
+		snprintf(r->cell[C_STATUS], CELL, "?");
+		break;
 	}
 
 	/*
 	 * A failed call's time (to EFAULT, say) is not a pin cost: next to real
 	 * ones in a mail it would read as one. The JSON and CSV keep it.
 	 */
-	if (status && !strcmp(status, "error")) {
+	if (c->status == CASE_ERROR) {
 		snprintf(r->cell[C_PIN], CELL, "-");
 		snprintf(r->cell[C_UNPIN], CELL, "-");
 	} else {
-		summary_cell(jget(c, "pin"), true, r->cell[C_PIN], CELL);
-		summary_cell(jget(c, "unpin"), false, r->cell[C_UNPIN], CELL);
+		summary_cell(&c->pin, true, r->cell[C_PIN], CELL);
+		summary_cell(&c->unpin, false, r->cell[C_UNPIN], CELL);
 	}
 
-	if (jnum_at(fb, "calls_per_op", &v)) {
-		fmt_count(v, num, sizeof(num));
-		if (jnum_at(fb, "fraction", &frac))
-			snprintf(r->cell[C_FALLBACK], CELL, "%s (%.0f%%)", num, frac * 100);
+	if (isfinite(fb->calls_per_op)) {
+		fmt_count(fb->calls_per_op, num, sizeof(num));
+		if (isfinite(fb->fraction))
+			snprintf(r->cell[C_FALLBACK], CELL, "%s (%.0f%%)", num, fb->fraction * 100);
 		else
 			snprintf(r->cell[C_FALLBACK], CELL, "%s", num);
 	} else {
 		snprintf(r->cell[C_FALLBACK], CELL, "n/a");
 	}
 
-	bal = jget(pins, "balanced");
-	if (bal && json_object_is_type(bal, json_type_boolean))
-		snprintf(r->cell[C_PINS], CELL, "%s", json_object_get_boolean(bal) ? "yes" : "NO");
+	if (c->pins.known)
+		snprintf(r->cell[C_PINS], CELL, "%s", c->pins.balanced ? "yes" : "NO");
 	else
 		snprintf(r->cell[C_PINS], CELL, "n/a");
 }
 
-/* True if every case has the same value (or none) for key. */
-static bool uniform(json_object *cases, size_t n, const char *key, double *val)
+/* True if every case that knows it has the same value (>= 0) at offset off. */
+static bool uniform(const struct result *r, size_t off, int *val)
 {
 	bool seen = false;
 
-	for (size_t i = 0; i < n; i++) {
-		double v;
+	for (size_t i = 0; i < r->nr_cases; i++) {
+		int v = *(const int *)((const char *)&r->cases[i] + off);
 
-		if (!jnum_at(json_object_array_get_idx(cases, i), key, &v))
+		if (v < 0)
 			continue;
 		if (seen && v != *val)
 			return false;
@@ -224,60 +166,53 @@ static bool uniform(json_object *cases, size_t n, const char *key, double *val)
 	return seen;
 }
 
-static void print_header(FILE *f, json_object *root)
+static void print_header(FILE *f, const struct result *r)
 {
-	json_object *sys = jget(root, "system"), *k = jget(sys, "kernel"), *cpu = jget(sys, "cpu");
-	json_object *thp = jget(sys, "thp"), *tool = jget(root, "tool");
-	const char *pkg = jstr(k, "package"), *icount = jstr(sys, "icount");
-	const char *started = jstr(root, "started");
-	double v;
+	const struct env *e = &r->env;
 
-	fprintf(f, "kernel %s", jstr(k, "release") ?: "?");
-	if (pkg)
-		fprintf(f, " (%s)", pkg);
-	fprintf(f, "  accel %s", jstr(sys, "accelerator") ?: "?");
-	fprintf(f, "  cpu %s", jstr(cpu, "model") ?: "?");
-	if (jnum_at(cpu, "cpus", &v)) {
-		fprintf(f, ", %.0f CPUs", v);
-		if (jnum_at(cpu, "numa_nodes", &v) && v > 1)
-			fprintf(f, ", %.0f nodes", v);
+	fprintf(f, "kernel %s", e->kernel_release ?: "?");
+	if (e->kernel_package)
+		fprintf(f, " (%s)", e->kernel_package);
+	fprintf(f, "  accel %s", e->accelerator ?: "?");
+	fprintf(f, "  cpu %s", e->cpu_model ?: "?");
+	if (e->cpus >= 0) {
+		fprintf(f, ", %d CPUs", e->cpus);
+		if (e->numa_nodes > 1)
+			fprintf(f, ", %d nodes", e->numa_nodes);
 	}
 	fprintf(f, "\n");
 	/* Say up front what emulated timings are worth, before anyone quotes them. */
-	if (icount && !strcmp(icount, "1"))
+	if (e->icount && !strcmp(e->icount, "1"))
 		fprintf(f, "timings: QEMU -icount, 1 ns = 1 instruction: code-path length, not latency\n");
-	else if (!strcmp(jstr(sys, "accelerator") ?: "", "emulated"))
+	else if (!strcmp(e->accelerator ?: "", "emulated"))
 		fprintf(f, "timings: emulated CPU (QEMU TCG): for function, not for speed\n");
 
-	fprintf(f, "gupbench %s (%s)", jstr(tool, "version") ?: "?", jstr(tool, "git") ?: "?");
-	if (jstr(jget(root, "parameters"), "preset"))
-		fprintf(f, "  preset %s", jstr(jget(root, "parameters"), "preset"));
-	if (started)
-		fprintf(f, "  started %s", started);
-	if (jstr(thp, "enabled"))
-		fprintf(f, "  thp %s", jstr(thp, "enabled"));
-	if (jstr(thp, "shmem_enabled"))
-		fprintf(f, ", shmem %s", jstr(thp, "shmem_enabled"));
+	fprintf(f, "gupbench %s (%s)", r->tool_version ?: "?", r->tool_git ?: "?");
+	if (r->params.preset)
+		fprintf(f, "  preset %s", r->params.preset);
+	if (r->started)
+		fprintf(f, "  started %s", r->started);
+	if (e->thp_enabled)
+		fprintf(f, "  thp %s", e->thp_enabled);
+	if (e->thp_shmem_enabled)
+		fprintf(f, ", shmem %s", e->thp_shmem_enabled);
 	fprintf(f, "\n");
-	if (json_object_get_boolean(jget(root, "interrupted")))
+	if (r->interrupted)
 		fprintf(f, "INTERRUPTED: only the cases that finished are shown\n");
 }
 
 /* Columns that may move to the header when every case has the same value. */
 static const enum col shareable[] = { C_STATE, C_SIZE, C_OPFLAGS };
 
-void result_print_table(FILE *f, json_object *root)
+void result_print_table(FILE *f, const struct result *r)
 {
-	json_object *cases = jget(root, "cases"), *c, *fb;
-	size_t n = cases && json_object_is_type(cases, json_type_array) ?
-		   json_object_array_length(cases) : 0;
-	int width[C_NCOLS], nsrc = 0, nshared = 0;
+	size_t n = r->nr_cases;
+	int width[C_NCOLS], nsrc = 0, nshared = 0, samples = 0, warmup = 0;
 	bool show[C_NCOLS], any_ci = false, any_error = false;
 	const char *sources[8];
 	struct row *rows = NULL;
-	double samples, warmup;
 
-	print_header(f, root);
+	print_header(f, r);
 	if (!n || !(rows = calloc(n, sizeof(*rows)))) {
 		fprintf(f, "(no cases)\n");
 		return;
@@ -287,18 +222,18 @@ void result_print_table(FILE *f, json_object *root)
 		show[j] = true;
 	}
 	for (size_t i = 0; i < n; i++) {
-		c = json_object_array_get_idx(cases, i);
-		fill_row(c, &rows[i]);
+		const char *src = r->cases[i].fallback.source;
+
+		fill_row(&r->cases[i], &rows[i]);
 		any_ci |= strchr(rows[i].cell[C_PIN], '[') != NULL;
 		any_error |= !strncmp(rows[i].cell[C_STATUS], "error", 5);
-		fb = jget(c, "fallback");
-		if (jstr(fb, "source")) {
+		if (src) {
 			int k;
 
-			for (k = 0; k < nsrc && strcmp(sources[k], jstr(fb, "source")); k++)
+			for (k = 0; k < nsrc && strcmp(sources[k], src); k++)
 				;
 			if (k == nsrc && nsrc < 8)
-				sources[nsrc++] = jstr(fb, "source");
+				sources[nsrc++] = src;
 		}
 	}
 
@@ -316,10 +251,10 @@ void result_print_table(FILE *f, json_object *root)
 			fprintf(f, "%s%s %s", nshared++ ? ", " : "all cases: ", col_head[j],
 				rows[0].cell[j]);
 	}
-	if (uniform(cases, n, "samples", &samples)) {
-		fprintf(f, "%s%.0f samples", nshared++ ? ", " : "all cases: ", samples);
-		if (uniform(cases, n, "warmup", &warmup))
-			fprintf(f, " + %.0f warm-up", warmup);
+	if (uniform(r, offsetof(struct result_case, samples), &samples)) {
+		fprintf(f, "%s%d samples", nshared++ ? ", " : "all cases: ", samples);
+		if (uniform(r, offsetof(struct result_case, warmup), &warmup))
+			fprintf(f, " + %d warm-up", warmup);
 	}
 	if (nshared)
 		fprintf(f, "\n");
@@ -374,78 +309,58 @@ void result_print_table(FILE *f, json_object *root)
 /* ---- CSV ---- */
 
 enum csv_kind {
-	CSV_TEXT,	/* a string, RFC 4180 quoted */
-	CSV_NUMBER,	/* exact: an integer as such, a double in its shortest text */
-	CSV_FLAGS,	/* an array of flag names, joined with '|' */
-	CSV_YES_NO,	/* a boolean */
+	CSV_TEXT,	/* a string (char *), RFC 4180 quoted */
+	CSV_DOUBLE,	/* in its shortest exact text; NaN empty */
+	CSV_U64,	/* uint64_t; 0 (unknown) empty */
+	CSV_INT,	/* int; -1 (unknown) empty */
+	CSV_N,		/* size_t count of a summary; 0 (none) empty */
+	CSV_FLAGS,	/* the case's flags, joined with '|' */
+	CSV_STATUS,	/* the case's status */
+	CSV_BALANCED,	/* pins.balanced as yes or no; empty when not known */
 };
+
+#define AT(field) offsetof(struct result_case, field)
 
 /*
  * The columns, in order, as results/README.md lists them: the header row and
  * every case's row are both made from this table, so they cannot disagree.
- * path: keys from the case object down, dot-separated; a number indexes an
- * array. Anything missing, null or of another type is an empty cell.
+ * off: where the value sits in struct result_case. An unknown value is an
+ * empty cell.
  */
 static const struct csv_col {
 	const char *name;
 	enum csv_kind kind;
-	const char *path;
+	size_t off;
 } csv_cols[] = {
-	{ "driver", CSV_TEXT, "driver" },
-	{ "backing", CSV_TEXT, "backing" },
-	{ "state", CSV_TEXT, "state" },
-	{ "op", CSV_TEXT, "op" },
-	{ "flags", CSV_FLAGS, "flags" },
-	{ "size_bytes", CSV_NUMBER, "size_bytes" },
-	{ "pages", CSV_NUMBER, "pages" },
-	{ "pages_per_call", CSV_NUMBER, "pages_per_call" },
-	{ "samples", CSV_NUMBER, "samples" },
-	{ "status", CSV_TEXT, "status" },
-	{ "errno", CSV_TEXT, "errno" },
-	{ "reason", CSV_TEXT, "reason" },
-	{ "pin_ns_per_page_median", CSV_NUMBER, "pin.ns_per_page.median" },
-	{ "pin_ns_per_page_ci95_lo", CSV_NUMBER, "pin.ns_per_page.ci95.0" },
-	{ "pin_ns_per_page_ci95_hi", CSV_NUMBER, "pin.ns_per_page.ci95.1" },
-	{ "pin_ns_per_page_p10", CSV_NUMBER, "pin.ns_per_page.p10" },
-	{ "pin_ns_per_page_p90", CSV_NUMBER, "pin.ns_per_page.p90" },
-	{ "pin_n", CSV_NUMBER, "pin.ns_per_page.n" },
-	{ "pin_ns_per_call_median", CSV_NUMBER, "pin.ns_per_call.median" },
-	{ "unpin_ns_per_page_median", CSV_NUMBER, "unpin.ns_per_page.median" },
-	{ "unpin_ns_per_page_ci95_lo", CSV_NUMBER, "unpin.ns_per_page.ci95.0" },
-	{ "unpin_ns_per_page_ci95_hi", CSV_NUMBER, "unpin.ns_per_page.ci95.1" },
-	{ "fallback_calls_per_op", CSV_NUMBER, "fallback.calls_per_op" },
-	{ "fallback_pages_per_op", CSV_NUMBER, "fallback.pages_per_op" },
-	{ "fallback_fraction", CSV_NUMBER, "fallback.fraction" },
-	{ "fallback_source", CSV_TEXT, "fallback.source" },
-	{ "pins_balanced", CSV_YES_NO, "pins.balanced" },
-	{ "mmap_lock_acquisitions_per_op", CSV_NUMBER, "mmap_lock.acquisitions_per_op" },
+	{ "driver", CSV_TEXT, AT(driver) },
+	{ "backing", CSV_TEXT, AT(backing) },
+	{ "state", CSV_TEXT, AT(state) },
+	{ "op", CSV_TEXT, AT(op) },
+	{ "flags", CSV_FLAGS, AT(flags) },
+	{ "size_bytes", CSV_U64, AT(size_bytes) },
+	{ "pages", CSV_U64, AT(pages) },
+	{ "pages_per_call", CSV_U64, AT(pages_per_call) },
+	{ "samples", CSV_INT, AT(samples) },
+	{ "status", CSV_STATUS, AT(status) },
+	{ "errno", CSV_TEXT, AT(err_name) },
+	{ "reason", CSV_TEXT, AT(reason) },
+	{ "pin_ns_per_page_median", CSV_DOUBLE, AT(pin.per_page.median) },
+	{ "pin_ns_per_page_ci95_lo", CSV_DOUBLE, AT(pin.per_page.ci_lo) },
+	{ "pin_ns_per_page_ci95_hi", CSV_DOUBLE, AT(pin.per_page.ci_hi) },
+	{ "pin_ns_per_page_p10", CSV_DOUBLE, AT(pin.per_page.p10) },
+	{ "pin_ns_per_page_p90", CSV_DOUBLE, AT(pin.per_page.p90) },
+	{ "pin_n", CSV_N, AT(pin.per_page.n) },
+	{ "pin_ns_per_call_median", CSV_DOUBLE, AT(pin.per_call.median) },
+	{ "unpin_ns_per_page_median", CSV_DOUBLE, AT(unpin.per_page.median) },
+	{ "unpin_ns_per_page_ci95_lo", CSV_DOUBLE, AT(unpin.per_page.ci_lo) },
+	{ "unpin_ns_per_page_ci95_hi", CSV_DOUBLE, AT(unpin.per_page.ci_hi) },
+	{ "fallback_calls_per_op", CSV_DOUBLE, AT(fallback.calls_per_op) },
+	{ "fallback_pages_per_op", CSV_DOUBLE, AT(fallback.pages_per_op) },
+	{ "fallback_fraction", CSV_DOUBLE, AT(fallback.fraction) },
+	{ "fallback_source", CSV_TEXT, AT(fallback.source) },
+	{ "pins_balanced", CSV_BALANCED, AT(pins) },
+	{ "mmap_lock_acquisitions_per_op", CSV_DOUBLE, AT(mmap_lock.acquisitions_per_op) },
 };
-
-/* The value at a dotted path from o; NULL where a step is missing. */
-static json_object *jpath(json_object *o, const char *path)
-{
-	char key[64], *end;
-	unsigned long i;
-
-	while (o && *path) {
-		size_t len = strcspn(path, ".");
-
-		snprintf(key, sizeof(key), "%.*s", (int)len, path);
-		path += len + (path[len] == '.');
-		if (!json_object_is_type(o, json_type_array)) {
-			o = jget(o, key);
-			continue;
-		}
-		/*
-		 * Only ci95 is indexed, a [lo, hi] pair: one of another length is
-		 * damaged, and its bounds are left empty rather than guessed.
-		 */
-		i = strtoul(key, &end, 10);
-		o = end == key || *end || i > 1 || json_object_array_length(o) != 2 ? NULL :
-		    json_object_array_get_idx(o, i);
-	}
-	return o;
-}
 
 /* RFC 4180: quote a field that holds a comma, quote or line break. */
 static void csv_text(FILE *f, const char *s)
@@ -465,51 +380,49 @@ static void csv_text(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void csv_number(FILE *f, json_object *v)
+static void csv_cell(FILE *f, const struct csv_col *col, const struct result_case *c)
 {
-	char buf[40];
-	double d;
-
-	if (!jnum(v, &d))
-		return;
-	if (json_object_is_type(v, json_type_int)) {
-		fprintf(f, "%lld", (long long)json_object_get_int64(v));
-		return;
-	}
-	json_double_text(d, buf, sizeof(buf));
-	if (strcmp(buf, "null"))
-		fputs(buf, f);
-}
-
-static void csv_cell(FILE *f, const struct csv_col *col, json_object *c)
-{
-	json_object *v = jpath(c, col->path);
-	char flags[96];
+	const void *p = (const char *)c + col->off;
+	char buf[96];
 
 	switch (col->kind) {
 	case CSV_TEXT:
-		csv_text(f, v && json_object_is_type(v, json_type_string) ?
-			    json_object_get_string(v) : NULL);
+		csv_text(f, *(char *const *)p);
 		break;
-	case CSV_NUMBER:
-		csv_number(f, v);
+	case CSV_DOUBLE:
+		if (isfinite(*(const double *)p)) {
+			json_double_text(*(const double *)p, buf, sizeof(buf));
+			fputs(buf, f);
+		}
+		break;
+	case CSV_U64:
+		if (*(const uint64_t *)p)
+			fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)p);
+		break;
+	case CSV_INT:
+		if (*(const int *)p >= 0)
+			fprintf(f, "%d", *(const int *)p);
+		break;
+	case CSV_N:
+		if (*(const size_t *)p)
+			fprintf(f, "%zu", *(const size_t *)p);
 		break;
 	case CSV_FLAGS:
-		flags_str(v, flags, sizeof(flags));
-		csv_text(f, flags);
+		flags_text(c->flags, "|", buf, sizeof(buf));
+		csv_text(f, buf);
 		break;
-	case CSV_YES_NO:
-		csv_text(f, v && json_object_is_type(v, json_type_boolean) ?
-			    (json_object_get_boolean(v) ? "yes" : "no") : NULL);
+	case CSV_STATUS:
+		csv_text(f, c->status == CASE_OK ? "ok" : c->status == CASE_ERROR ? "error" :
+			    c->status == CASE_SKIPPED ? "skipped" : NULL);
+		break;
+	case CSV_BALANCED:
+		csv_text(f, c->pins.known ? (c->pins.balanced ? "yes" : "no") : NULL);
 		break;
 	}
 }
 
-void result_print_csv(FILE *f, json_object *root)
+void result_print_csv(FILE *f, const struct result *r)
 {
-	json_object *cases = jget(root, "cases");
-	size_t n = cases && json_object_is_type(cases, json_type_array) ?
-		   json_object_array_length(cases) : 0;
 	const size_t ncols = sizeof(csv_cols) / sizeof(csv_cols[0]);
 
 	for (size_t j = 0; j < ncols; j++) {
@@ -518,23 +431,12 @@ void result_print_csv(FILE *f, json_object *root)
 		csv_text(f, csv_cols[j].name);
 	}
 	fputc('\n', f);
-	for (size_t i = 0; i < n; i++) {
-		json_object *c = json_object_array_get_idx(cases, i);
-
+	for (size_t i = 0; i < r->nr_cases; i++) {
 		for (size_t j = 0; j < ncols; j++) {
 			if (j)
 				fputc(',', f);
-			csv_cell(f, &csv_cols[j], c);
+			csv_cell(f, &csv_cols[j], &r->cases[i]);
 		}
 		fputc('\n', f);
 	}
-}
-
-/* ---- JSON ---- */
-
-void result_print_json(FILE *f, json_object *root)
-{
-	/* As parsed: numbers keep the text they had in the file. */
-	fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 }

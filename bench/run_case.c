@@ -3,7 +3,7 @@
  * One case: make the buffer, pin and unpin it warmup times, then count_ops
  * times in an untimed counting pass (perf counters on, every kernel call
  * bracketed, the kmod probe armed), then samples times in a timing pass with
- * no instrument armed, and turn what happened into the case object.  The
+ * no instrument armed, and record what happened in the case.  The
  * driver times its own kernel calls; everything here is outside them.
  */
 #include <errno.h>
@@ -19,19 +19,6 @@
 #include "run_case.h"
 #include "stats.h"
 
-static const char *const flag_names[] = { "WRITE", "LONGTERM" };
-#define NR_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
-
-json_object *flags_to_json(unsigned int flags)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < NR_FLAG_NAMES; i++)
-		if (flags & (1u << i))
-			json_object_array_add(a, json_object_new_string(flag_names[i]));
-	return a;
-}
-
 int flags_parse(const char *s, unsigned int *out)
 {
 	char buf[128], *tok, *save;
@@ -43,83 +30,71 @@ int flags_parse(const char *s, unsigned int *out)
 		return -1;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		size_t i;
+		int i;
 
-		for (i = 0; i < NR_FLAG_NAMES; i++)
-			if (!strcasecmp(tok, flag_names[i]))
+		for (i = 0; i < NR_PIN_FLAGS; i++)
+			if (!strcasecmp(tok, pin_flag_names[i]))
 				break;
-		if (i == NR_FLAG_NAMES)
+		if (i == NR_PIN_FLAGS)
 			return -1;
 		*out |= 1u << i;
 	}
 	return 0;
 }
 
-static json_object *case_new(const struct case_spec *cs, const struct run_opts *o)
+static char *dup_or_null(const char *s)
 {
-	json_object *c = json_object_new_object();
-
-	json_object_object_add(c, "driver", json_object_new_string(cs->driver->name));
-	json_object_object_add(c, "backing", json_object_new_string(cs->backing->name));
-	json_object_object_add(c, "state",
-			       json_object_new_string(state_name(cs->state)));
-	json_object_object_add(c, "op", cs->op ? json_object_new_string(cs->op) : NULL);
-	json_object_object_add(c, "flags", flags_to_json(cs->flags));
-	json_object_object_add(c, "size_bytes", json_object_new_int64(o->size));
-	json_object_object_add(c, "pages", json_object_new_int64(o->size / BASE_PAGE_SIZE));
-	json_object_object_add(c, "gup_path",
-			       json_object_new_string(cs->driver->gup_path(&running_kernel, cs->op)));
-	json_object_object_add(c, "samples", json_object_new_int(o->samples));
-	json_object_object_add(c, "warmup", json_object_new_int(o->warmup));
-	json_object_object_add(c, "count_ops", json_object_new_int(o->count_ops));
-	return c;
+	return s && *s ? strdup(s) : NULL;
 }
 
-static void set_status(json_object *c, const char *status, int err, const char *reason)
+static void case_fill(const struct case_spec *cs, const struct run_opts *o,
+		      struct result_case *c)
 {
-	json_object_object_add(c, "status", json_object_new_string(status));
-	json_object_object_add(c, "errno",
-			       err ? json_object_new_string(errno_name(err)) : NULL);
-	json_object_object_add(c, "reason",
-			       reason && *reason ? json_object_new_string(reason) : NULL);
+	c->driver = strdup(cs->driver->name);
+	c->backing = strdup(cs->backing->name);
+	c->state = strdup(state_name(cs->state));
+	c->op = dup_or_null(cs->op);
+	c->flags = cs->flags;
+	c->size_bytes = o->size;
+	c->pages = o->size / BASE_PAGE_SIZE;
+	c->threads = 1;
+	c->gup_path = dup_or_null(cs->driver->gup_path(&running_kernel, cs->op));
+	c->samples = o->samples;
+	c->warmup = o->warmup;
+	c->count_ops = o->count_ops;
 }
 
-json_object *case_skipped(const struct case_spec *cs, const struct run_opts *o,
-			  const char *reason)
+/* The first status set is the one kept. */
+static void set_status(struct result_case *c, enum case_status status, int err,
+		       const char *reason)
 {
-	json_object *c = case_new(cs, o);
-
-	set_status(c, "skipped", 0, reason);
-	return c;
+	if (c->status != CASE_UNKNOWN)
+		return;
+	c->status = status;
+	c->err_name = err ? dup_or_null(errno_name(err)) : NULL;
+	c->reason = dup_or_null(reason);
 }
 
-/* Per-op samples of one direction (pin or unpin). */
-struct series {
-	double *ns_per_page;
-	double *ns_per_call;
-	int n;
-};
-
-static json_object *series_to_json(const struct series *s)
+void case_skipped(const struct case_spec *cs, const struct run_opts *o, const char *reason,
+		  struct result_case *out)
 {
-	json_object *j = json_object_new_object(), *raw = json_object_new_array();
-	struct summary sum;
-
-	for (int i = 0; i < s->n; i++)
-		json_object_array_add(raw, json_object_new_double(s->ns_per_page[i]));
-	json_object_object_add(j, "samples_ns_per_page", raw);
-	if (summarize(s->ns_per_page, s->n, &sum) == 0)
-		json_object_object_add(j, "ns_per_page", summary_to_json(&sum));
-	if (summarize(s->ns_per_call, s->n, &sum) == 0)
-		json_object_object_add(j, "ns_per_call", summary_to_json(&sum));
-	return j;
+	case_fill(cs, o, out);
+	set_status(out, CASE_SKIPPED, 0, reason);
 }
 
+/* One sample of one direction (pin or unpin), room made for o->samples. */
 static void series_add(struct series *s, const struct op_result *r)
 {
 	s->ns_per_page[s->n] = r->pages ? (double)r->ns / r->pages : 0;
 	s->ns_per_call[s->n] = r->calls ? (double)r->ns / r->calls : 0;
 	s->n++;
+}
+
+static int series_alloc(struct series *s, int samples)
+{
+	s->ns_per_page = calloc(samples, sizeof(double));
+	s->ns_per_call = calloc(samples, sizeof(double));
+	return s->ns_per_page && s->ns_per_call ? 0 : -1;
 }
 
 /* Keep every single-call time of the measured samples (kmod: one per GUP call). */
@@ -156,36 +131,28 @@ struct fallback {
 	bool kp_ok;
 };
 
-static json_object *fallback_to_json(const struct fallback *f, struct counters *ctr)
+static void fill_fallback(const struct fallback *f, struct counters *ctr,
+			  struct fallback_count *j)
 {
-	json_object *j = json_object_new_object();
 	char why[REASON_MAX] = "";
 	double calls = f->calls;
 
 	/* "op" is one kernel GUP call (results/README.md): everything is per call */
-	json_object_object_add(j, "counted_samples", json_object_new_int(f->ops));
-	json_object_object_add(j, "counted_calls", json_object_new_int64(f->calls));
+	j->counted_samples = f->ops;
+	j->counted_calls = f->calls;
 	if (f->ops && f->kp_ok && f->calls) {
-		json_object_object_add(j, "calls_per_op",
-			json_object_new_double(f->kp_calls / calls));
-		json_object_object_add(j, "pages_per_op",
-			json_object_new_double(f->kp_pages / calls));
-		json_object_object_add(j, "fraction", f->pages ?
-			json_object_new_double((double)f->kp_pages / f->pages) : NULL);
-		json_object_object_add(j, "source", json_object_new_string("kprobe"));
-		json_object_object_add(j, "reason", NULL);
-		return j;
+		j->calls_per_op = f->kp_calls / calls;
+		j->pages_per_op = f->kp_pages / calls;
+		if (f->pages)
+			j->fraction = (double)f->kp_pages / f->pages;
+		j->source = strdup("kprobe");
+		return;
 	}
 	/* Exact only when every kernel call of the pass was bracketed by itself. */
 	if (f->ops && f->call_n >= 0 && (uint64_t)f->call_n == f->calls && f->calls) {
-		json_object_object_add(j, "calls_per_op",
-			json_object_new_double(f->entries / calls));
-		json_object_object_add(j, "pages_per_op", NULL);
-		json_object_object_add(j, "fraction", NULL);
-		json_object_object_add(j, "source",
-				       json_object_new_string("mmap_lock-per-call"));
-		json_object_object_add(j, "reason", NULL);
-		return j;
+		j->calls_per_op = f->entries / calls;
+		j->source = strdup("mmap_lock-per-call");
+		return;
 	}
 	if (!f->ops)
 		set_reason(why, sizeof(why), "no counting pass (--count 0)");
@@ -196,53 +163,44 @@ static json_object *fallback_to_json(const struct fallback *f, struct counters *
 	else if (!*why)
 		set_reason(why, sizeof(why),
 			   "the driver makes several GUP calls per syscall and counted none itself");
-	json_object_object_add(j, "calls_per_op", NULL);
-	json_object_object_add(j, "pages_per_op", NULL);
-	json_object_object_add(j, "fraction", NULL);
-	json_object_object_add(j, "source", json_object_new_string("unavailable"));
-	json_object_object_add(j, "reason", json_object_new_string(why));
-	return j;
+	j->source = strdup("unavailable");
+	j->reason = strdup(why);
 }
 
 /* Lock acquisitions are a cost of their own: a fault that dirties a page retakes the lock. */
-static json_object *mmap_lock_to_json(const struct fallback *f, struct counters *ctr)
+static void fill_mmap_lock(const struct fallback *f, struct counters *ctr,
+			   struct mmap_lock_count *j)
 {
-	json_object *j = json_object_new_object();
 	char why[REASON_MAX] = "";
 	bool ok = f->ops && f->calls && f->tp_ok;
 
-	json_object_object_add(j, "acquisitions_per_op", ok ?
-		json_object_new_double((double)f->acquisitions / f->calls) : NULL);
-	json_object_object_add(j, "baseline_per_window", f->baseline >= 0 ?
-		json_object_new_int64(f->baseline) : NULL);
-	json_object_object_add(j, "source", json_object_new_string(ok ?
-		"tracepoint mmap_lock:mmap_lock_start_locking" : "unavailable"));
-	if (!ok) {
-		if (!f->ops)
-			set_reason(why, sizeof(why), "no counting pass (--count 0)");
-		else if (counters_fallback_available(ctr, why, sizeof(why)) || !*why)
-			set_reason(why, sizeof(why), "tracepoint unavailable");
-	}
-	json_object_object_add(j, "reason", ok ? NULL : json_object_new_string(why));
-	return j;
+	if (ok)
+		j->acquisitions_per_op = (double)f->acquisitions / f->calls;
+	j->baseline_per_window = f->baseline >= 0 ? f->baseline : -1;
+	j->source = strdup(ok ? "tracepoint mmap_lock:mmap_lock_start_locking" : "unavailable");
+	if (ok)
+		return;
+	if (!f->ops)
+		set_reason(why, sizeof(why), "no counting pass (--count 0)");
+	else if (counters_fallback_available(ctr, why, sizeof(why)) || !*why)
+		set_reason(why, sizeof(why), "tracepoint unavailable");
+	j->reason = strdup(why);
 }
 
-static json_object *pins_to_json(bool ok0, uint64_t a0, uint64_t r0, uint64_t a1, uint64_t r1)
+static void fill_pins(bool ok0, uint64_t a0, uint64_t r0, uint64_t a1, uint64_t r1,
+		      struct pins_balance *j)
 {
-	json_object *j = json_object_new_object();
-
 	if (!ok0) {
-		json_object_object_add(j, "source", json_object_new_string("unavailable"));
-		json_object_object_add(j, "reason",
-			json_object_new_string("/proc/vmstat has no nr_foll_pin_* (kernel < 5.7?)"));
-		return j;
+		j->source = strdup("unavailable");
+		j->reason = strdup("/proc/vmstat has no nr_foll_pin_* (kernel < 5.7?)");
+		return;
 	}
-	json_object_object_add(j, "acquired", json_object_new_int64(a1 - a0));
-	json_object_object_add(j, "released", json_object_new_int64(r1 - r0));
-	json_object_object_add(j, "balanced", json_object_new_boolean(a1 - a0 == r1 - r0));
-	json_object_object_add(j, "source", json_object_new_string(
-		pins_refreshed() ? "vmstat" : "vmstat (not refreshed: per-CPU drift possible)"));
-	return j;
+	j->known = true;
+	j->acquired = a1 - a0;
+	j->released = r1 - r0;
+	j->balanced = a1 - a0 == r1 - r0;
+	j->source = strdup(pins_refreshed() ? "vmstat" :
+			   "vmstat (not refreshed: per-CPU drift possible)");
 }
 
 /* Cold and half-warm buffers do not stay so: every sample needs a fresh one. */
@@ -347,11 +305,11 @@ static int count_pass(const struct case_spec *cs, const struct run_opts *o,
 	return 0;
 }
 
-json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
-		      struct counters *ctr)
+void run_case(const struct case_spec *cs, const struct run_opts *o, struct counters *ctr,
+	      struct result_case *c)
 {
 	int first_err = 0, errors = 0;
-	struct series pin = { 0 }, unpin = { 0 };
+	struct series *pin = &c->pin, *unpin = &c->unpin;
 	uint64_t clock_ns = 0, calls_timed = 0, pages_timed = 0, done_timed = 0;
 	uint64_t calls_switched = 0, calls_migrated = 0, pages_per_call = 0;
 	int probe_armed = 0;
@@ -361,33 +319,29 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 	size_t nr_calls = 0, calls_cap = 0;
 	struct driver_ctx dc = { .cs = cs, .o = o };
 	struct fallback fb = { .kp_ok = true, .call_n = -1, .baseline = -1 };
-	json_object *c = case_new(cs, o);
 	char why[REASON_MAX] = "";
 	uint64_t a0 = 0, r0 = 0, a1 = 0, r1 = 0;
 	struct buffer b;
 	bool pins_ok;
 
-	pin.ns_per_page = calloc(o->samples, sizeof(double));
-	pin.ns_per_call = calloc(o->samples, sizeof(double));
-	unpin.ns_per_page = calloc(o->samples, sizeof(double));
-	unpin.ns_per_call = calloc(o->samples, sizeof(double));
-	if (!pin.ns_per_page || !pin.ns_per_call || !unpin.ns_per_page || !unpin.ns_per_call) {
-		set_status(c, "error", ENOMEM, "out of memory for samples");
+	case_fill(cs, o, c);
+	if (series_alloc(pin, o->samples) || series_alloc(unpin, o->samples)) {
+		set_status(c, CASE_ERROR, ENOMEM, "out of memory for samples");
 		goto out_free;
 	}
 	if (buffer_ready(cs, o, &b, why, sizeof(why))) {
-		set_status(c, "skipped", 0, why);
+		set_status(c, CASE_SKIPPED, 0, why);
 		goto out_free;
 	}
 	if (cs->driver->setup && cs->driver->setup(&dc, &b, why, sizeof(why))) {
-		set_status(c, "skipped", 0, why);
+		set_status(c, CASE_SKIPPED, 0, why);
 		buffer_destroy(cs->backing, &b);
 		goto out_free;
 	}
-	json_object_object_add(c, "backing_actual", json_object_get(b.actual));
-	json_object_object_add(c, "warm_bytes", json_object_new_int64(
-		cs->state == STATE_WARM ? b.len :
-		cs->state == STATE_HALF ? b.len / 2 / b.page_size * b.page_size : 0));
+	c->has_run = true;
+	attrs_merge(&c->actual, "", &b.actual);
+	c->warm_bytes = cs->state == STATE_WARM ? b.len :
+			cs->state == STATE_HALF ? b.len / 2 / b.page_size * b.page_size : 0;
 
 	pins_ok = pins_read(&a0, &r0) == 0;
 
@@ -416,14 +370,14 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 			if (!first_err)
 				first_err = rp.err;
 		}
-		series_add(&pin, &rp);
+		series_add(pin, &rp);
 		if (rp.nr_call_ns && append_calls(&calls, &nr_calls, &calls_cap, &rp))
-			set_status(c, "error", ENOMEM, "out of memory for per-call samples");
+			set_status(c, CASE_ERROR, ENOMEM, "out of memory for per-call samples");
 		clock_ns = rp.clock_ns;
 		clock_subtracted = rp.clock_subtracted;
 		/* A failed pin holds nothing: there is no unpin to time. */
 		if (cs->driver->unpin && ru.calls)
-			series_add(&unpin, &ru);
+			series_add(unpin, &ru);
 		if (rp.disturb_known) {
 			disturb_known = true;
 			probe_armed += rp.probe_armed;
@@ -438,82 +392,60 @@ json_object *run_case(const struct case_spec *cs, const struct run_opts *o,
 	}
 
 	if (o->mem_node >= 0 || placement_nr_nodes() > 1) {
-		json_object *p = json_object_new_object();
-
-		json_object_object_add(p, "cpu", json_object_new_int(placement_current_cpu()));
-		json_object_object_add(p, "mem_node", json_object_new_int(o->mem_node));
-		json_object_object_add(p, "page_nodes",
-				       placement_page_nodes(b.addr, b.len, b.page_size));
-		json_object_object_add(c, "placement", p);
+		c->has_placement = true;
+		c->placement_cpu = placement_current_cpu();
+		c->placement_mem_node = o->mem_node;
+		placement_page_nodes(b.addr, b.len, b.page_size, &c->page_nodes);
 	}
 	buffer_destroy(cs->backing, &b);
 	goto out_teardown;
 out_nobuf:
-	set_status(c, "error", 0, why);
+	set_status(c, CASE_ERROR, 0, why);
 out_teardown:
 	if (cs->driver->teardown)
 		cs->driver->teardown(&dc);
-	if (!json_object_object_get_ex(c, "status", NULL)) {
-		if (first_err)
-			set_status(c, "error", first_err, NULL);
-		else
-			set_status(c, "ok", 0, NULL);
-	}
-	json_object_object_add(c, "errors", json_object_new_int(errors));
-	json_object_object_add(c, "pages_requested_per_op",
-			       json_object_new_double(pin.n ? (double)pages_timed / pin.n : 0));
-	json_object_object_add(c, "pages_done_per_op",
-			       json_object_new_double(pin.n ? (double)done_timed / pin.n : 0));
-	/* as the driver made the calls; null when none was made */
-	json_object_object_add(c, "pages_per_call", pages_per_call ?
-			       json_object_new_int64(pages_per_call) : NULL);
-	json_object_object_add(c, "kernel_calls_per_sample",
-			       json_object_new_double(pin.n ? (double)calls_timed / pin.n : 0));
-	json_object_object_add(c, "pin", series_to_json(&pin));
+	if (first_err)
+		set_status(c, CASE_ERROR, first_err, NULL);
+	else
+		set_status(c, CASE_OK, 0, NULL);
+	c->errors = errors;
+	c->pages_requested_per_op = pin->n ? (double)pages_timed / pin->n : 0;
+	c->pages_done_per_op = pin->n ? (double)done_timed / pin->n : 0;
+	/* as the driver made the calls; 0 (null) when none was made */
+	c->pages_per_call = pages_per_call;
+	c->kernel_calls_per_sample = pin->n ? (double)calls_timed / pin->n : 0;
+	pin->present = true;
+	series_summarize(pin);
 	if (nr_calls) {
-		struct summary sum;
-
-		summarize(calls, nr_calls, &sum);
-		json_object_object_add(json_object_object_get(c, "pin"), "single_call_ns",
-				       summary_to_json(&sum));
+		pin->has_single_call = true;
+		summarize(calls, nr_calls, &pin->single_call);
 	}
 	free(calls);
-	json_object_object_add(c, "unpin", cs->driver->unpin && unpin.n ?
-			       series_to_json(&unpin) : NULL);
-	json_object_object_add(c, "fallback", fallback_to_json(&fb, ctr));
-	json_object_object_add(c, "mmap_lock", mmap_lock_to_json(&fb, ctr));
-	{
-		json_object *t = json_object_new_object();
-
-		json_object_object_add(t, "clock_pair_ns", json_object_new_int64(clock_ns));
-		json_object_object_add(t, "subtracted", json_object_new_boolean(clock_subtracted));
-		/* kept in the timings: a reader decides; null where the driver cannot tell */
-		json_object_object_add(t, "samples_with_probe_armed",
-				       disturb_known ? json_object_new_int(probe_armed) : NULL);
-		json_object_object_add(t, "calls_switched",
-				       disturb_known ? json_object_new_int64(calls_switched) : NULL);
-		json_object_object_add(t, "calls_migrated",
-				       disturb_known ? json_object_new_int64(calls_migrated) : NULL);
-		json_object_object_add(c, "timer", t);
-	}
-	{
-		json_object *k = counters_to_json(ctr, fb.calls);
-
-		/* per_call is per kernel call of the counting pass */
-		json_object_object_add(k, "pass", json_object_new_string("counting"));
-		json_object_object_add(k, "samples", json_object_new_int(fb.ops));
-		json_object_object_add(c, "counters", k);
-	}
+	unpin->present = cs->driver->unpin && unpin->n;
+	series_summarize(unpin);
+	fill_fallback(&fb, ctr, &c->fallback);
+	fill_mmap_lock(&fb, ctr, &c->mmap_lock);
+	c->timer.clock_pair_ns = clock_ns;
+	c->timer.subtracted = clock_subtracted;
+	/* kept in the timings: a reader decides; unknown where the driver cannot tell */
+	c->timer.disturb_known = disturb_known;
+	c->timer.samples_with_probe_armed = probe_armed;
+	c->timer.calls_switched = calls_switched;
+	c->timer.calls_migrated = calls_migrated;
+	/* per_call is per kernel call of the counting pass */
+	counters_values(ctr, fb.calls, c);
+	c->counters_samples = fb.ops;
 	if (pins_ok && pins_read(&a1, &r1) == 0)
-		json_object_object_add(c, "pins", pins_to_json(true, a0, r0, a1, r1));
+		fill_pins(true, a0, r0, a1, r1, &c->pins);
 	else
-		json_object_object_add(c, "pins", pins_to_json(false, 0, 0, 0, 0));
-	if (stop_requested)
-		json_object_object_add(c, "interrupted", json_object_new_boolean(true));
+		fill_pins(false, 0, 0, 0, 0, &c->pins);
+	c->interrupted = stop_requested != 0;
+	return;
 out_free:
-	free(pin.ns_per_page);
-	free(pin.ns_per_call);
-	free(unpin.ns_per_page);
-	free(unpin.ns_per_call);
-	return c;
+	/* not run: no samples to keep */
+	free(pin->ns_per_page);
+	free(pin->ns_per_call);
+	free(unpin->ns_per_page);
+	free(unpin->ns_per_call);
+	pin->ns_per_page = pin->ns_per_call = unpin->ns_per_page = unpin->ns_per_call = NULL;
 }

@@ -19,6 +19,8 @@
 #endif
 #include "gupbench.h"
 #include "util.h"
+#include "kmod.h"
+#include "result.h"
 #include "sysinfo.h"
 
 #define LINE_MAX_LEN 4096
@@ -50,23 +52,33 @@ static const char *const config_items[] = {
 	NULL,
 };
 
-static void add_str(json_object *o, const char *key, const char *val)
+static char *dup_or_null(const char *s)
 {
-	json_object_object_add(o, key, val ? json_object_new_string(val) : NULL);
+	return s ? strdup(s) : NULL;
 }
 
-static void add_file_str(json_object *o, const char *key, const char *path)
+static void add_file_str(struct attrs *a, const char *key, const char *path)
 {
 	char buf[LINE_MAX_LEN];
 
-	add_str(o, key, read_file_str(path, buf, sizeof(buf)) ? NULL : buf);
+	attrs_set_str(a, key, read_file_str(path, buf, sizeof(buf)) ? NULL : buf);
 }
 
-static void add_file_long(json_object *o, const char *key, const char *path)
+static char *file_str(const char *path)
+{
+	char buf[LINE_MAX_LEN];
+
+	return read_file_str(path, buf, sizeof(buf)) ? NULL : strdup(buf);
+}
+
+static void add_file_long(struct attrs *a, const char *key, const char *path)
 {
 	long v;
 
-	json_object_object_add(o, key, read_file_long(path, &v) ? NULL : json_object_new_int64(v));
+	if (read_file_long(path, &v))
+		attrs_set_null(a, key);
+	else
+		attrs_set_int(a, key, v);
 }
 
 static char *trim(char *s)
@@ -81,19 +93,27 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Adds key (selected word) and key_line (the whole line) from a sysfs choice file. */
-static void add_choice(json_object *o, const char *key, const char *path)
+/*
+ * From a sysfs choice file: the selected word into *word (a typed field) or
+ * as key, and the whole line as key_line.
+ */
+static void add_choice(struct attrs *a, const char *key, const char *path, char **word)
 {
-	char line[LINE_MAX_LEN], word[64], lkey[64];
+	char line[LINE_MAX_LEN], sel[64], lkey[128];
+	const char *w = NULL;
 
 	snprintf(lkey, sizeof(lkey), "%s_line", key);
-	if (read_file_str(path, line, sizeof(line))) {
-		add_str(o, key, NULL);
-		add_str(o, lkey, NULL);
-		return;
+	if (read_file_str(path, line, sizeof(line)) == 0) {
+		if (!selected_word(line, '[', ']', sel, sizeof(sel)))
+			w = sel;
+	} else {
+		line[0] = '\0';
 	}
-	add_str(o, key, selected_word(line, '[', ']', word, sizeof(word)) ? NULL : word);
-	add_str(o, lkey, line);
+	if (word)
+		*word = dup_or_null(w);
+	else
+		attrs_set_str(a, key, w);
+	attrs_set_str(a, lkey, line[0] ? line : NULL);
 }
 
 /* ---- kernel config ---- */
@@ -114,7 +134,7 @@ static int config_wanted(const char *sym)
 }
 
 /* Parses "CONFIG_X=v" and "# CONFIG_X is not set" lines; returns items seen. */
-static int config_parse(FILE *f, json_object *cfg)
+static int config_parse(FILE *f, struct attrs *cfg)
 {
 	char line[LINE_MAX_LEN];
 	int seen = 0;
@@ -126,7 +146,7 @@ static int config_parse(FILE *f, json_object *cfg)
 			*strstr(s, " is not set") = '\0';
 			s += 2;
 			if (config_wanted(s)) {
-				add_str(cfg, s, "n");
+				attrs_set_str(cfg, s, "n");
 				seen++;
 			}
 			continue;
@@ -141,7 +161,7 @@ static int config_parse(FILE *f, json_object *cfg)
 			val[strlen(val) - 1] = '\0';
 			val++;
 		}
-		add_str(cfg, s, val);
+		attrs_set_str(cfg, s, val);
 		seen++;
 	}
 	return seen;
@@ -152,26 +172,25 @@ static int config_parse(FILE *f, json_object *cfg)
  * /boot may belong to an earlier build of the same release. gzip avoids
  * linking zlib for one read.
  */
-static json_object *config_collect(const char *release)
+static void config_collect(const char *release, struct env *e)
 {
-	json_object *cfg = json_object_new_object(), *out;
+	struct attrs cfg = { 0 };
 	char path[512], why[REASON_MAX] = "";
 	FILE *f;
 
 	if (access("/proc/config.gz", R_OK) == 0) {
 		f = popen("exec gzip -cd /proc/config.gz 2>/dev/null", "r");
 		if (f) {
-			int seen = config_parse(f, cfg);
+			int seen = config_parse(f, &cfg);
 			int st = pclose(f);
 
 			if (seen > 0 && st == 0) {
-				add_str(cfg, "source", "/proc/config.gz");
+				e->config_source = strdup("/proc/config.gz");
 				goto out;
 			}
 		}
 		set_reason(why, sizeof(why), "gzip -cd /proc/config.gz failed; ");
-		json_object_put(cfg);
-		cfg = json_object_new_object();
+		attrs_free(&cfg);
 	}
 	{
 		const char *fmts[] = { "/boot/config-%s", "/lib/modules/%s/build/.config" };
@@ -181,41 +200,38 @@ static json_object *config_collect(const char *release)
 			f = fopen(path, "re");
 			if (!f)
 				continue;
-			config_parse(f, cfg);
+			config_parse(f, &cfg);
 			fclose(f);
-			add_str(cfg, "source", path);
+			e->config_source = strdup(path);
 			goto out;
 		}
 	}
-	add_str(cfg, "source", "unavailable");
+	e->config_source = strdup("unavailable");
 	{
 		char r[REASON_MAX + 128];
 
 		snprintf(r, sizeof(r), "%sno /proc/config.gz (CONFIG_IKCONFIG_PROC), /boot/config-%s"
 			 " or /lib/modules/%s/build/.config", why, release, release);
-		add_str(cfg, "reason", r);
+		e->config_reason = strdup(r);
 	}
-	return cfg;
+	return;
 out:
-	/* Source first, then the items in table order, whatever the file's order. */
-	out = json_object_new_object();
-	json_object_object_add(out, "source", json_object_get(json_object_object_get(cfg, "source")));
+	/* The items in table order, whatever the file's order. */
 	for (int i = 0; config_items[i]; i++) {
 		size_t len = strlen(config_items[i]);
-		json_object *v;
+		const struct attr *v;
 
 		if (config_items[i][len - 1] != '*') {
 			/* A symbol this kernel does not know is null: "n" and "absent" stay apart. */
-			v = json_object_object_get(cfg, config_items[i]);
-			json_object_object_add(out, config_items[i], json_object_get(v));
+			v = attrs_get(&cfg, config_items[i]);
+			attrs_set_str(&e->config, config_items[i], v ? v->s : NULL);
 			continue;
 		}
-		json_object_object_foreach(cfg, key, val)
-			if (!strncmp(key, config_items[i], len - 1))
-				json_object_object_add(out, key, json_object_get(val));
+		for (size_t k = 0; k < cfg.n; k++)
+			if (!strncmp(cfg.v[k].key, config_items[i], len - 1))
+				attrs_set_str(&e->config, cfg.v[k].key, cfg.v[k].s);
 	}
-	json_object_put(cfg);
-	return out;
+	attrs_free(&cfg);
 }
 
 /* ---- CPU ---- */
@@ -269,72 +285,69 @@ static void cpuinfo_read(struct cpuinfo *ci)
 	fclose(f);
 }
 
-static json_object *topology_collect(json_object *cpu)
+/* hwloc's counts and nodes; -1 if it cannot load the topology. */
+static int topology_collect(struct env *e)
 {
 	hwloc_topology_t topo;
-	json_object *nodes;
 	hwloc_obj_t obj = NULL;
+	int i = 0;
 
 	if (hwloc_topology_init(&topo))
-		return NULL;
+		return -1;
 	/* Counts and node memory only: skip I/O and cache discovery work. */
 	hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_NONE);
 	hwloc_topology_set_cache_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_NONE);
 	hwloc_topology_set_icache_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_NONE);
 	if (hwloc_topology_load(topo)) {
 		hwloc_topology_destroy(topo);
-		return NULL;
+		return -1;
 	}
-	json_object_object_add(cpu, "packages",
-		json_object_new_int(hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE)));
-	json_object_object_add(cpu, "cores",
-		json_object_new_int(hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE)));
-	json_object_object_add(cpu, "pus",
-		json_object_new_int(hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU)));
-	json_object_object_add(cpu, "numa_nodes",
-		json_object_new_int(hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE)));
-	nodes = json_object_new_array();
+	attrs_set_int(&e->extra, "cpu.packages", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE));
+	attrs_set_int(&e->extra, "cpu.cores", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE));
+	attrs_set_int(&e->extra, "cpu.pus", hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU));
+	e->numa_nodes = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
+	attrs_set_array(&e->extra, "cpu.nodes");
 	while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, obj))) {
-		json_object *n = json_object_new_object();
-		char *cpus = NULL;
+		char *cpus = NULL, key[64];
 
-		json_object_object_add(n, "node", json_object_new_int((int)obj->os_index));
-		json_object_object_add(n, "memory_bytes",
-				       json_object_new_int64((int64_t)obj->attr->numanode.local_memory));
+		snprintf(key, sizeof(key), "cpu.nodes[%d].node", i);
+		attrs_set_int(&e->extra, key, (int)obj->os_index);
+		snprintf(key, sizeof(key), "cpu.nodes[%d].memory_bytes", i);
+		attrs_set_int(&e->extra, key, (int64_t)obj->attr->numanode.local_memory);
 		if (obj->cpuset && hwloc_bitmap_list_asprintf(&cpus, obj->cpuset) >= 0) {
-			add_str(n, "cpus", cpus);
+			snprintf(key, sizeof(key), "cpu.nodes[%d].cpus", i);
+			attrs_set_str(&e->extra, key, cpus);
 			free(cpus);
 		}
-		json_object_array_add(nodes, n);
+		i++;
 	}
 	hwloc_topology_destroy(topo);
-	return nodes;
+	return 0;
 }
 
-static json_object *vulnerabilities_collect(void)
+static void vulnerabilities_collect(struct attrs *a)
 {
-	json_object *o = json_object_new_object();
 	const char *dir = "/sys/devices/system/cpu/vulnerabilities";
 	struct dirent **ents;
 	int n = scandir(dir, &ents, NULL, alphasort);
 
+	attrs_set_object(a, "cpu.vulnerabilities");
 	for (int i = 0; i < n; i++) {
-		char path[512];
+		char path[512], key[320];
 
 		if (ents[i]->d_name[0] != '.') {
 			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-			add_file_str(o, ents[i]->d_name, path);
+			snprintf(key, sizeof(key), "cpu.vulnerabilities.%s", ents[i]->d_name);
+			add_file_str(a, key, path);
 		}
 		free(ents[i]);
 	}
 	if (n >= 0)
 		free(ents);
-	return o;
 }
 
-static json_object *cpu_collect(const struct cpuinfo *ci)
+static void cpu_collect(const struct cpuinfo *ci, struct env *e)
 {
-	json_object *cpu = json_object_new_object(), *nodes;
 	char model[320];
 
 	if (ci->model[0])
@@ -344,54 +357,48 @@ static json_object *cpu_collect(const struct cpuinfo *ci)
 			 ci->arm_impl, ci->arm_part, ci->arm_var, ci->arm_rev);
 	else
 		snprintf(model, sizeof(model), "unknown");
-	add_str(cpu, "model", model);
-	add_str(cpu, "vendor", ci->vendor[0] ? ci->vendor : NULL);
+	e->cpu_model = strdup(model);
+	attrs_set_str(&e->extra, "cpu.vendor", ci->vendor[0] ? ci->vendor : NULL);
 	if (ci->family[0]) {
 		char fms[64];
 
 		snprintf(fms, sizeof(fms), "%s/%s/%s", ci->family, ci->model_nr, ci->stepping);
-		add_str(cpu, "family_model_stepping", fms);
+		attrs_set_str(&e->extra, "cpu.family_model_stepping", fms);
 	}
-	add_str(cpu, "microcode", ci->microcode[0] ? ci->microcode : NULL);
-	json_object_object_add(cpu, "cpus",
-			       json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
-	nodes = topology_collect(cpu);
-	if (nodes) {
-		json_object_object_add(cpu, "nodes", nodes);
-	} else {
-		add_str(cpu, "topology", "unavailable");
-		add_str(cpu, "topology_reason", "hwloc could not load the topology");
+	attrs_set_str(&e->extra, "cpu.microcode", ci->microcode[0] ? ci->microcode : NULL);
+	e->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (topology_collect(e)) {
+		attrs_set_str(&e->extra, "cpu.topology", "unavailable");
+		attrs_set_str(&e->extra, "cpu.topology_reason", "hwloc could not load the topology");
 	}
-	add_file_str(cpu, "smt", "/sys/devices/system/cpu/smt/control");
-	add_file_str(cpu, "cpufreq_governor",
+	add_file_str(&e->extra, "cpu.smt", "/sys/devices/system/cpu/smt/control");
+	add_file_str(&e->extra, "cpu.cpufreq_governor",
 		     "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
-	json_object_object_add(cpu, "vulnerabilities", vulnerabilities_collect());
-	return cpu;
+	vulnerabilities_collect(&e->extra);
 }
 
 /* ---- memory, THP, hugetlb ---- */
 
-static json_object *meminfo_collect(void)
+static void meminfo_collect(struct attrs *a)
 {
-	json_object *o = json_object_new_object();
 	char line[256], key[64];
 	long long v;
 	FILE *f = fopen("/proc/meminfo", "re");
 
+	attrs_set_object(a, "memory");
 	if (!f)
-		return o;
+		return;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%63[^:]: %lld", key, &v) != 2)
 			continue;
 		if (!strcmp(key, "MemTotal"))
-			json_object_object_add(o, "total_kb", json_object_new_int64(v));
+			attrs_set_int(a, "memory.total_kb", v);
 		else if (!strcmp(key, "MemAvailable"))
-			json_object_object_add(o, "available_kb", json_object_new_int64(v));
+			attrs_set_int(a, "memory.available_kb", v);
 		else if (!strcmp(key, "Hugepagesize"))
-			json_object_object_add(o, "default_hugepage_kb", json_object_new_int64(v));
+			attrs_set_int(a, "memory.default_hugepage_kb", v);
 	}
 	fclose(f);
-	return o;
 }
 
 /* Entries "hugepages-<N>kB" of dir, sorted by N. Returns count; *out to free. */
@@ -425,71 +432,65 @@ static int size_dirs(const char *dir, long **out)
 	return m;
 }
 
-static json_object *thp_collect(void)
+static void thp_collect(struct env *e)
 {
 	const char *base = "/sys/kernel/mm/transparent_hugepage";
-	json_object *o = json_object_new_object(), *sizes;
-	char path[512];
+	char path[512], key[64];
 	long *kb;
 	int n;
 
 	snprintf(path, sizeof(path), "%s/enabled", base);
-	add_choice(o, "enabled", path);
+	add_choice(&e->extra, "thp.enabled", path, &e->thp_enabled);
 	snprintf(path, sizeof(path), "%s/defrag", base);
-	add_choice(o, "defrag", path);
+	add_choice(&e->extra, "thp.defrag", path, &e->thp_defrag);
 	snprintf(path, sizeof(path), "%s/shmem_enabled", base);
-	add_choice(o, "shmem_enabled", path);
+	add_choice(&e->extra, "thp.shmem_enabled", path, &e->thp_shmem_enabled);
 	snprintf(path, sizeof(path), "%s/hpage_pmd_size", base);
-	add_file_long(o, "hpage_pmd_size", path);
+	add_file_long(&e->extra, "thp.hpage_pmd_size", path);
 	snprintf(path, sizeof(path), "%s/use_zero_page", base);
-	add_file_long(o, "use_zero_page", path);
+	add_file_long(&e->extra, "thp.use_zero_page", path);
 
 	/* Per-size (mTHP, 6.8+) controls decide which anon/shmem folios appear. */
 	n = size_dirs(base, &kb);
-	sizes = json_object_new_object();
+	attrs_set_object(&e->extra, "thp.sizes");
 	for (int i = 0; i < n; i++) {
-		json_object *s = json_object_new_object();
-		char key[32];
-
 		/* Some sizes exist for shmem only (e.g. 8kB): record only the files there. */
+		snprintf(key, sizeof(key), "thp.sizes.%ldkB", kb[i]);
+		attrs_set_object(&e->extra, key);
 		snprintf(path, sizeof(path), "%s/hugepages-%ldkB/enabled", base, kb[i]);
+		snprintf(key, sizeof(key), "thp.sizes.%ldkB.enabled", kb[i]);
 		if (access(path, R_OK) == 0)
-			add_choice(s, "enabled", path);
+			add_choice(&e->extra, key, path, NULL);
 		snprintf(path, sizeof(path), "%s/hugepages-%ldkB/shmem_enabled", base, kb[i]);
+		snprintf(key, sizeof(key), "thp.sizes.%ldkB.shmem_enabled", kb[i]);
 		if (access(path, R_OK) == 0)
-			add_choice(s, "shmem_enabled", path);
-		snprintf(key, sizeof(key), "%ldkB", kb[i]);
-		json_object_object_add(sizes, key, s);
+			add_choice(&e->extra, key, path, NULL);
 	}
 	free(kb);
-	json_object_object_add(o, "sizes", sizes);
-	return o;
 }
 
-static json_object *hugetlb_collect(void)
+static void hugetlb_collect(struct env *e)
 {
-	static const char *const fields[][2] = {
-		{ "nr", "nr_hugepages" }, { "free", "free_hugepages" },
-		{ "resv", "resv_hugepages" }, { "surplus", "surplus_hugepages" },
-	};
 	const char *base = "/sys/kernel/mm/hugepages";
-	json_object *o = json_object_new_object();
-	char path[512], key[32];
+	const char *fields[] = { "nr_hugepages", "free_hugepages", "resv_hugepages",
+				 "surplus_hugepages" };
+	char path[512];
 	long *kb;
 	int n = size_dirs(base, &kb);
 
-	for (int i = 0; i < n; i++) {
-		json_object *s = json_object_new_object();
+	e->hugetlb = calloc(n ? n : 1, sizeof(*e->hugetlb));
+	for (int i = 0; e->hugetlb && i < n; i++) {
+		struct hugetlb_pool *p = &e->hugetlb[e->nr_hugetlb++];
+		long *out[] = { &p->nr, &p->free, &p->resv, &p->surplus };
 
+		p->size_kb = kb[i];
 		for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++) {
-			snprintf(path, sizeof(path), "%s/hugepages-%ldkB/%s", base, kb[i], fields[j][1]);
-			add_file_long(s, fields[j][0], path);
+			snprintf(path, sizeof(path), "%s/hugepages-%ldkB/%s", base, kb[i], fields[j]);
+			if (read_file_long(path, out[j]))
+				*out[j] = -1;
 		}
-		snprintf(key, sizeof(key), "%ldkB", kb[i]);
-		json_object_object_add(o, key, s);
 	}
 	free(kb);
-	return o;
 }
 
 /* ---- filesystems ---- */
@@ -522,23 +523,20 @@ static int fs_type_of(const char *path, char *type, size_t n)
 }
 
 /* Where file-backed backings are likely made: the current directory and /tmp. */
-static json_object *fs_collect(void)
+static void fs_collect(struct attrs *a)
 {
-	json_object *o = json_object_new_object();
-	char cwd[4096], type[64];
+	char cwd[4096], type[64], key[32];
 	const char *paths[2] = { getcwd(cwd, sizeof(cwd)) ? cwd : NULL, "/tmp" };
 	const char *keys[2] = { "cwd", "tmp" };
 
 	/* Fixed keys, so two results compare key by key whatever the directory. */
 	for (int i = 0; i < 2; i++) {
-		json_object *e = json_object_new_object();
-
-		add_str(e, "path", paths[i]);
-		add_str(e, "type", paths[i] && !fs_type_of(paths[i], type, sizeof(type)) ?
-			type : NULL);
-		json_object_object_add(o, keys[i], e);
+		snprintf(key, sizeof(key), "fs.%s.path", keys[i]);
+		attrs_set_str(a, key, paths[i]);
+		snprintf(key, sizeof(key), "fs.%s.type", keys[i]);
+		attrs_set_str(a, key, paths[i] && !fs_type_of(paths[i], type, sizeof(type)) ?
+			      type : NULL);
 	}
-	return o;
 }
 
 /* ---- accelerator ---- */
@@ -661,65 +659,74 @@ static const char *compiler(void)
 #endif
 }
 
-json_object *sysinfo_collect(void)
+/* The loaded gupbench module's version, NULL without one. */
+static char *module_version(void)
 {
-	json_object *root = json_object_new_object(), *k, *o, *sys;
+	char why[REASON_MAX];
+	struct kmod k;
+
+	if (kmod_open(&k, NULL, why, sizeof(why)))
+		return NULL;
+	kmod_close(&k);
+	return strdup(k.info.module_version);
+}
+
+void sysinfo_collect(struct env *e)
+{
 	struct cpuinfo ci;
 	struct utsname u;
 	char buf[LINE_MAX_LEN], word[64];
 	const char *env;
 
+	memset(e, 0, sizeof(*e));
+	e->cpus = e->numa_nodes = -1;
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
 
-	k = json_object_new_object();
-	add_str(k, "release", u.release);
-	add_str(k, "version", u.version);
-	add_str(k, "machine", u.machine);
+	e->kernel_release = strdup(u.release);
+	e->kernel_version = strdup(u.version);
+	e->kernel_machine = strdup(u.machine);
 	env = getenv("GUPBENCH_KERNEL_PKG");
-	add_str(k, "package", env && *env ? env : NULL);
-	add_file_str(k, "cmdline", "/proc/cmdline");
+	e->kernel_package = dup_or_null(env && *env ? env : NULL);
+	e->kernel_cmdline = file_str("/proc/cmdline");
 	/* PREEMPT_DYNAMIC kernels pick the model at boot: the config alone does not say. */
 	if (read_file_str("/sys/kernel/debug/sched/preempt", buf, sizeof(buf)) == 0 &&
 	    selected_word(buf, '(', ')', word, sizeof(word)) == 0)
-		add_str(k, "preempt", word);
-	else
-		add_str(k, "preempt", NULL);
-	json_object_object_add(root, "kernel", k);
-	json_object_object_add(root, "config", config_collect(u.release));
+		e->kernel_preempt = strdup(word);
+	config_collect(u.release, e);
 
 	cpuinfo_read(&ci);
-	json_object_object_add(root, "cpu", cpu_collect(&ci));
-	json_object_object_add(root, "memory", meminfo_collect());
-	json_object_object_add(root, "thp", thp_collect());
-	json_object_object_add(root, "hugetlb", hugetlb_collect());
+	cpu_collect(&ci, e);
+	meminfo_collect(&e->extra);
+	thp_collect(e);
+	hugetlb_collect(e);
 
-	sys = json_object_new_object();
-	add_file_long(sys, "io_uring_disabled", "/proc/sys/kernel/io_uring_disabled");
-	add_file_long(sys, "perf_event_paranoid", "/proc/sys/kernel/perf_event_paranoid");
-	add_file_long(sys, "numa_balancing", "/proc/sys/kernel/numa_balancing");
-	json_object_object_add(root, "sysctl", sys);
+	add_file_long(&e->extra, "sysctl.io_uring_disabled", "/proc/sys/kernel/io_uring_disabled");
+	add_file_long(&e->extra, "sysctl.perf_event_paranoid",
+		      "/proc/sys/kernel/perf_event_paranoid");
+	add_file_long(&e->extra, "sysctl.numa_balancing", "/proc/sys/kernel/numa_balancing");
 
-	add_str(root, "accelerator", sysinfo_accelerator());
-	o = json_object_new_object();
-	add_str(o, "source", accel_source);
-	json_object_object_add(o, "cpuinfo_hypervisor_flag",
-			       json_object_new_boolean(ci.hypervisor_flag));
-	add_str(o, "cpuid_vendor", hv_vendor[0] ? hv_vendor : NULL);
-	add_str(o, "dmi_sys_vendor", dmi_vendor[0] ? dmi_vendor : NULL);
-	add_str(o, "dmi_product_name", dmi_product[0] ? dmi_product : NULL);
-	json_object_object_add(root, "accelerator_detail", o);
+	e->accelerator = strdup(sysinfo_accelerator());
+	attrs_set_str(&e->extra, "accelerator_detail.source", accel_source);
+	attrs_set_bool(&e->extra, "accelerator_detail.cpuinfo_hypervisor_flag",
+		       ci.hypervisor_flag);
+	attrs_set_str(&e->extra, "accelerator_detail.cpuid_vendor",
+		      hv_vendor[0] ? hv_vendor : NULL);
+	attrs_set_str(&e->extra, "accelerator_detail.dmi_sys_vendor",
+		      dmi_vendor[0] ? dmi_vendor : NULL);
+	attrs_set_str(&e->extra, "accelerator_detail.dmi_product_name",
+		      dmi_product[0] ? dmi_product : NULL);
 	env = getenv("GUPBENCH_ICOUNT");
-	add_str(root, "icount", env && *env ? env : NULL);
+	e->icount = dup_or_null(env && *env ? env : NULL);
+	e->module_version = module_version();
 
-	json_object_object_add(root, "fs", fs_collect());
-	add_str(root, "hostname", u.nodename);
+	fs_collect(&e->extra);
+	e->hostname = strdup(u.nodename);
 #ifdef __GLIBC__
 	snprintf(buf, sizeof(buf), "glibc %s", gnu_get_libc_version());
-	add_str(root, "libc", buf);
+	attrs_set_str(&e->extra, "libc", buf);
 #else
-	add_str(root, "libc", "unknown");
+	attrs_set_str(&e->extra, "libc", "unknown");
 #endif
-	add_str(root, "compiler", compiler());
-	return root;
+	attrs_set_str(&e->extra, "compiler", compiler());
 }

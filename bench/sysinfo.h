@@ -3,16 +3,14 @@
 #ifndef SYSINFO_H
 #define SYSINFO_H
 
-#include <json-c/json.h>
+struct env;
 
 /*
- * {"kernel": {"release","version","machine"}, "config": {"CONFIG_X": "y"...},
- *  "cpu": {"model","cpus","packages","numa_nodes", ...},
- *  "thp": {"enabled","defrag","shmem_enabled"}, "hugetlb": {"2048kB": {"nr","free"}...},
- *  "accelerator": "bare-metal"|"kvm"|"emulated"|"hypervisor:<name>"|"unknown",
- *  "hostname", "fs" ...}
+ * The machine into e (zeroed first; env_free() frees it): kernel, config,
+ * CPU and topology, memory, THP, hugetlb, sysctls, accelerator, the loaded
+ * module's version, filesystems. Keys as results/README.md lists them.
  */
-json_object *sysinfo_collect(void);
+void sysinfo_collect(struct env *e);
 /* "bare-metal", "kvm", "emulated" (TCG), ... */
 const char *sysinfo_accelerator(void);
 

@@ -54,28 +54,34 @@ static bool mapped(void *addr)
 
 static long long actual_int(struct buffer *b, const char *key)
 {
-	json_object *v;
+	const struct attr *v = attrs_get(&b->actual, key);
 
-	if (!b->actual || !json_object_object_get_ex(b->actual, key, &v))
-		return -1;
-	return json_object_get_int64(v);
+	return v && v->type == ATTR_INT ? v->i : -1;
 }
 
 static const char *actual_str(struct buffer *b, const char *key)
 {
-	json_object *v;
+	const struct attr *v = attrs_get(&b->actual, key);
 
-	if (!b->actual || !json_object_object_get_ex(b->actual, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return v && v->type == ATTR_STR ? v->s : NULL;
+}
+
+static void print_actual(const char *name, struct buffer *b)
+{
+	char buf[64];
+
+	printf("# %s:", name);
+	for (size_t i = 0; i < b->actual.n; i++)
+		printf(" %s=%s", b->actual.v[i].key,
+		       attrs_text(&b->actual, b->actual.v[i].key, buf, sizeof(buf)));
+	printf("\n");
 }
 
 /* The backing-specific promise in b->actual, after verify. */
 static void check_actual(const struct backing_ops *ops, struct buffer *b)
 {
 	const char *name = ops->name, *fs;
-	json_object *wb;
+	const struct attr *wb;
 
 	tap_ok(actual_int(b, "page_size") == (long long)b->page_size,
 	       "%s: actual page_size %lld matches the buffer", name, actual_int(b, "page_size"));
@@ -97,8 +103,8 @@ static void check_actual(const struct backing_ops *ops, struct buffer *b)
 		       actual_int(b, "hugetlb_bytes"), actual_int(b, "hugetlb_reserved"));
 	if (!strncmp(name, "file-", 5)) {
 		fs = actual_str(b, "fs");
-		tap_ok(fs && json_object_object_get_ex(b->actual, "writeback", &wb) &&
-		       json_object_is_type(wb, json_type_boolean),
+		wb = attrs_get(&b->actual, "writeback");
+		tap_ok(fs && wb && wb->type == ATTR_BOOL,
 		       "%s: fs %s and writeback recorded", name, fs ? fs : "(none)");
 		tap_ok(b->path[0] && access(b->path, F_OK) == 0, "%s: file %s exists", name,
 		       b->path);
@@ -135,13 +141,12 @@ static void test_backing(const struct backing_ops *ops)
 	buffer_touch(&b);
 	v = buffer_verify(ops, &b, why, sizeof(why));
 	tap_ok(v == 0, "%s: verify%s%s", ops->name, v ? ": " : "", v ? why : "");
-	printf("# %s: %s\n", ops->name,
-	       json_object_to_json_string_ext(b.actual, JSON_C_TO_STRING_PLAIN));
+	print_actual(ops->name, &b);
 	check_actual(ops, &b);
 	addr = b.addr;
 	strcpy(path, b.path);
 	buffer_destroy(ops, &b);
-	tap_ok(!mapped(addr) && b.fd == -1 && !b.actual &&
+	tap_ok(!mapped(addr) && b.fd == -1 && !b.actual.n &&
 	       (!path[0] || access(path, F_OK)), "%s: destroy unmaps, closes, unlinks", ops->name);
 }
 
@@ -164,19 +169,18 @@ static void test_refusals(void)
 /* Every sampled page of b on node (after buffer_verify recorded "placement"). */
 static bool all_on_node(struct buffer *b, int node, long long *sampled)
 {
-	json_object *pl, *nodes, *cnt;
-	char key[16];
+	const struct attr *cnt = attrs_get(&b->actual, "placement.sampled");
+	int nodes = 0;
+	char key[48];
 
-	*sampled = -1;
-	if (!json_object_object_get_ex(b->actual, "placement", &pl) ||
-	    !json_object_object_get_ex(pl, "nodes", &nodes) ||
-	    !json_object_object_get_ex(pl, "sampled", &cnt))
+	*sampled = cnt && cnt->type == ATTR_INT ? cnt->i : -1;
+	if (*sampled < 0)
 		return false;
-	*sampled = json_object_get_int64(cnt);
-	snprintf(key, sizeof(key), "%d", node);
-	return json_object_object_length(nodes) == 1 &&
-	       json_object_object_get_ex(nodes, key, &cnt) &&
-	       json_object_get_int64(cnt) == *sampled;
+	for (size_t i = 0; i < b->actual.n; i++)
+		nodes += !strncmp(b->actual.v[i].key, "placement.nodes.", 16);
+	snprintf(key, sizeof(key), "placement.nodes.%d", node);
+	cnt = attrs_get(&b->actual, key);
+	return nodes == 1 && cnt && cnt->type == ATTR_INT && cnt->i == *sampled;
 }
 
 static void test_bound(const char *name, size_t len, int node)
@@ -201,15 +205,13 @@ static void test_bound(const char *name, size_t len, int node)
 	on = v == 0 && all_on_node(&b, node, &sampled);
 	tap_ok(on, "%s bound to node %d: move_pages puts all %lld sampled pages there%s%s",
 	       name, node, sampled, v ? ": " : "", v ? why : "");
-	printf("# %s on node %d: %s\n", name, node,
-	       json_object_to_json_string_ext(b.actual, JSON_C_TO_STRING_PLAIN));
+	print_actual(name, &b);
 	buffer_destroy(ops, &b);
 }
 
 static void test_placement(void)
 {
 	char why[REASON_MAX] = "";
-	json_object *pl, *v;
 	struct buffer b;
 	int r;
 
@@ -227,14 +229,16 @@ static void test_placement(void)
 	/* 64 MiB of 4 KiB pages: 16384 pages, sampled down to 4096 */
 	if (buffer_create(backing_find("anon"), &b, 64ul << 20, &opts, -1, why, sizeof(why)) == 0) {
 		buffer_touch(&b);
-		pl = placement_page_nodes(b.addr, b.len, b.page_size);
-		tap_ok(pl && json_object_object_get_ex(pl, "sampled", &v) &&
-		       json_object_get_int64(v) == 4096 &&
-		       json_object_object_get_ex(pl, "total", &v) &&
-		       json_object_get_int64(v) == 16384,
-		       "64 MiB: move_pages samples 4096 of 16384 pages: %s",
-		       pl ? json_object_to_json_string(pl) : "(null)");
-		json_object_put(pl);
+		struct attrs pl = { 0 };
+		char t1[32], t2[32];
+
+		tap_ok(placement_page_nodes(b.addr, b.len, b.page_size, &pl) == 0 &&
+		       attrs_get(&pl, "sampled") && attrs_get(&pl, "sampled")->i == 4096 &&
+		       attrs_get(&pl, "total") && attrs_get(&pl, "total")->i == 16384,
+		       "64 MiB: move_pages samples 4096 of 16384 pages: sampled %s, total %s",
+		       attrs_text(&pl, "sampled", t1, sizeof(t1)) ?: "(none)",
+		       attrs_text(&pl, "total", t2, sizeof(t2)) ?: "(none)");
+		attrs_free(&pl);
 		buffer_destroy(backing_find("anon"), &b);
 	} else {
 		tap_ok(0, "64 MiB anon: %s", why);
