@@ -8,6 +8,7 @@
 
 static const char *const format_name[CLI_NR_FORMATS] = {
 	[CLI_TABLE] = "table", [CLI_JSON] = "json", [CLI_CSV] = "csv",
+	[CLI_MARKDOWN] = "markdown",
 };
 
 int cli_line(const struct cli *c, bool hint, const char *fmt, ...)
@@ -46,7 +47,7 @@ static int stop(struct cli *c, int status)
 static int parse_format(const struct cli *c, const char *arg, unsigned int mask,
 			enum cli_format *out)
 {
-	char have[32] = "";
+	char have[64] = "";
 
 	for (int f = 0; f < CLI_NR_FORMATS; f++) {
 		if (!(mask & CLI_FORMAT_BIT(f)))

@@ -14,7 +14,7 @@
 
 #define CLI_USAGE_STATUS 2
 
-enum cli_format { CLI_TABLE, CLI_JSON, CLI_CSV, CLI_NR_FORMATS };
+enum cli_format { CLI_TABLE, CLI_JSON, CLI_CSV, CLI_MARKDOWN, CLI_NR_FORMATS };
 
 /* What prints one format: to f, from the command's document (a result, list's JSON). */
 typedef void (*cli_view)(FILE *f, const void *doc);
