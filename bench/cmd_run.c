@@ -49,6 +49,7 @@ struct run_args {
 	const struct preset *preset;
 	const char *out;
 	bool force, quiet;
+	bool sequential;	/* --order sequential: each case whole, one after the other */
 	size_t size;
 	int samples, warmup, count_ops;
 };
@@ -96,6 +97,8 @@ static const cli_view run_views[CLI_NR_FORMATS] = {
 	"  --flags LIST        kmod: one flag combination, e.g. WRITE,LONGTERM or none;\n" \
 	"                      repeat for several (default WRITE,LONGTERM)\n" \
 	"  --nr-pages LIST     kmod: pages per call, numbers or 'all' (default all)\n" \
+	"  --order O           interleaved (default: round i takes sample i of every case,\n" \
+	"                      so drift hits all cases alike) or sequential (case by case)\n" \
 	"  --cpu N             bind the measuring thread to CPU N\n" \
 	"  --mem-node N        bind buffers to NUMA node N\n" \
 	"  -f, --format F      stdout: table | json | csv (default table)\n" \
@@ -284,7 +287,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		      struct run_opts *o, bool *stop)
 {
 	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
-	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORCE };
+	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORCE, O_ORDER };
 	static const struct option longopts[] = {
 		{ "driver", required_argument, NULL, O_DRIVER },
 		{ "backing", required_argument, NULL, O_BACKING },
@@ -301,6 +304,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		{ "cpu", required_argument, NULL, O_CPU },
 		{ "mem-node", required_argument, NULL, O_MEM_NODE },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "order", required_argument, NULL, O_ORDER },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_OPTION_FORMAT,
@@ -368,6 +372,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 			break;
 		case O_FORCE:
 			a->force = true;
+			break;
+		case O_ORDER:
+			if (!strcmp(optarg, "sequential") || !strcmp(optarg, "interleaved"))
+				a->sequential = !strcmp(optarg, "sequential");
+			else
+				rc = cli_usage_error(cli, "unknown order '%s' (interleaved, sequential)",
+						     optarg);
 			break;
 		case 'o':
 			a->out = optarg;
@@ -534,6 +545,18 @@ static void progress(int done, int total, uint64_t t0, const struct case_spec *c
 		cs->op ? cs->op : "", el, eta);
 }
 
+static void progress_round(int round, int rounds, int i, int n, uint64_t t0,
+			   const struct case_spec *cs)
+{
+	double el = (now_ns() - t0) / 1e9;
+	double done = (double)round * n + i, total = (double)rounds * n;
+	double eta = done ? el / done * (total - done) : 0;
+
+	fprintf(stderr, "\r\033[K[round %d/%d, %d/%d] %s/%s/%s%s%s  elapsed %.0fs  eta %.0fs",
+		round + 1, rounds, i + 1, n, cs->driver->name, cs->backing->name,
+		state_name(cs->state), cs->op ? "/" : "", cs->op ? cs->op : "", el, eta);
+}
+
 static int write_result(const char *path, const struct result *r)
 {
 	if (!path)
@@ -579,7 +602,90 @@ static void set_params(struct result *r, const struct run_args *a, const struct 
 	p->file_dir = strdup(o->file_dir);
 	p->cpu = o->cpu;
 	p->mem_node = o->mem_node;
-	p->order = strdup("sequential");
+	p->order = strdup(a->sequential ? "sequential" : "interleaved");
+}
+
+/* Case after case, each whole; the file rewritten after every case. 0, or 1 (no memory). */
+static int run_sequential(struct matrix *m, const struct run_opts *o, struct counters *ctr,
+			  struct result *r, const char *out, bool show_progress)
+{
+	uint64_t t0 = now_ns();
+
+	for (int i = 0; i < m->n && !stop_requested; i++) {
+		struct cell *cl = &m->cells[i];
+		struct result_case *c;
+
+		if (show_progress)
+			progress(i, m->n, t0, &cl->cs);
+		c = result_add_case(r);
+		if (!c) {
+			perror("gupbench");
+			return 1;
+		}
+		if (cl->skip)
+			case_skipped(&cl->cs, o, cl->skip, c);
+		else
+			run_case(&cl->cs, o, ctr, c);
+		/* Rewritten after every case: an interrupted run keeps what finished. */
+		if (write_result(out, r))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Round i runs sample i of every case (each with its warm-up, in a buffer of
+ * its own), so that whatever drifts during the run (the machine's load, its
+ * clock, page cache) hits every case alike, and sample i of two cases is a
+ * pair taken moments apart. The file is rewritten after every round.
+ */
+static int run_interleaved(struct matrix *m, const struct run_opts *o, struct counters *ctr,
+			   struct result *r, const char *out, bool show_progress)
+{
+	struct case_run *cr = calloc(m->n, sizeof(*cr));
+	uint64_t t0 = now_ns();
+	int rc = 0;
+
+	if (!cr) {
+		perror("gupbench");
+		return 1;
+	}
+	/* every case first: the cases array does not move once all are in */
+	for (int i = 0; i < m->n; i++) {
+		if (!result_add_case(r)) {
+			perror("gupbench");
+			free(cr);
+			return 1;
+		}
+	}
+	for (int i = 0; i < m->n; i++) {
+		if (m->cells[i].skip) {
+			case_skipped(&m->cells[i].cs, o, m->cells[i].skip, &r->cases[i]);
+			cr[i].done = true;
+			cr[i].c = NULL;
+		} else {
+			case_run_begin(&cr[i], &m->cells[i].cs, o, &r->cases[i]);
+		}
+	}
+	for (int round = 0; round < o->samples && !stop_requested; round++) {
+		for (int i = 0; i < m->n && !stop_requested; i++) {
+			if (!cr[i].c || cr[i].done)
+				continue;
+			if (show_progress)
+				progress_round(round, o->samples, i, m->n, t0, &m->cells[i].cs);
+			case_run_round(&cr[i], o, ctr, 1);
+			case_run_fill(&cr[i]);
+		}
+		if (write_result(out, r)) {
+			rc = 1;
+			break;
+		}
+	}
+	for (int i = 0; i < m->n; i++)
+		if (cr[i].c)
+			case_run_end(&cr[i]);
+	free(cr);
+	return rc;
 }
 
 int cmd_run(int argc, char **argv)
@@ -592,7 +698,6 @@ int cmd_run(int argc, char **argv)
 	bool show_progress, stop;
 	char why[REASON_MAX], **given = argv_copy(argc, argv);
 	struct counters *ctr;
-	uint64_t t0;
 	int rc;
 
 	if (!given) {
@@ -633,26 +738,8 @@ int cmd_run(int argc, char **argv)
 
 	ctr = counters_open();
 	show_progress = !a.quiet && isatty(STDERR_FILENO);
-	t0 = now_ns();
-	for (int i = 0; i < m.n && !stop_requested; i++) {
-		struct cell *cl = &m.cells[i];
-		struct result_case *c;
-
-		if (show_progress)
-			progress(i, m.n, t0, &cl->cs);
-		c = result_add_case(&r);
-		if (!c) {
-			perror("gupbench");
-			break;
-		}
-		if (cl->skip)
-			case_skipped(&cl->cs, &o, cl->skip, c);
-		else
-			run_case(&cl->cs, &o, ctr, c);
-		/* Rewritten after every case: an interrupted run keeps what finished. */
-		if (write_result(a.out, &r))
-			break;
-	}
+	rc = a.sequential ? run_sequential(&m, &o, ctr, &r, a.out, show_progress) :
+			    run_interleaved(&m, &o, ctr, &r, a.out, show_progress);
 	if (show_progress)
 		fprintf(stderr, "\r\033[K");
 	counters_close(ctr);
@@ -660,7 +747,8 @@ int cmd_run(int argc, char **argv)
 	settings_restore();
 
 	result_finish(&r, stop_requested != 0);
-	rc = write_result(a.out, &r) ? 1 : 0;
+	if (write_result(a.out, &r))
+		rc = 1;
 
 	cli_print(run_views, cli.format, stdout, &r);
 	fflush(stdout);

@@ -114,22 +114,6 @@ static int append_calls(double **v, size_t *n, size_t *cap, const struct op_resu
 	return 0;
 }
 
-/*
- * What the counting pass saw: the ops it ran are untimed, and no counter or
- * probe is ever armed during the timing pass.
- */
-struct fallback {
-	int ops;		/* counting-pass ops run */
-	uint64_t calls;		/* kernel GUP calls they made */
-	uint64_t pages;		/* pages those calls asked for */
-	int64_t call_n;		/* calls bracketed one by one (-1: tracepoint unavailable) */
-	int64_t entries;	/* of those, calls with an mmap_lock acquisition */
-	int64_t acquisitions;	/* mmap_lock acquisitions over whole ops, baseline off */
-	int64_t baseline;	/* acquisitions of an empty window (-1: unavailable) */
-	bool tp_ok;
-	uint64_t kp_calls, kp_pages;	/* counted by the driver (kmod probe) */
-	bool kp_ok;
-};
 
 static void fill_fallback(const struct fallback *f, struct counters *ctr,
 			  struct fallback_count *j)
@@ -305,47 +289,111 @@ static int count_pass(const struct case_spec *cs, const struct run_opts *o,
 	return 0;
 }
 
-void run_case(const struct case_spec *cs, const struct run_opts *o, struct counters *ctr,
-	      struct result_case *c)
+/* Start a case: fill its key; room for all its samples. 0, or -1 (the case says why). */
+int case_run_begin(struct case_run *cr, const struct case_spec *cs, const struct run_opts *o,
+		   struct result_case *c)
 {
-	int first_err = 0, errors = 0;
-	struct series *pin = &c->pin, *unpin = &c->unpin;
-	uint64_t clock_ns = 0, calls_timed = 0, pages_timed = 0, done_timed = 0;
-	uint64_t calls_switched = 0, calls_migrated = 0, pages_per_call = 0;
-	int probe_armed = 0;
-	bool disturb_known = false;
-	bool clock_subtracted = false, first = true;
-	double *calls = NULL;		/* single-call times, when the driver has them */
-	size_t nr_calls = 0, calls_cap = 0;
+	memset(cr, 0, sizeof(*cr));
+	cr->cs = cs;
+	cr->c = c;
+	cr->fb.kp_ok = true;
+	cr->fb.call_n = -1;
+	cr->fb.baseline = -1;
+	cr->pins_ok = true;
+	case_fill(cs, o, c);
+	if (series_alloc(&c->pin, o->samples) || series_alloc(&c->unpin, o->samples)) {
+		set_status(c, CASE_ERROR, ENOMEM, "out of memory for samples");
+		cr->done = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* What the counting pass of the first round found, kept before the next case's resets it. */
+static void keep_counts(struct case_run *cr, struct counters *ctr)
+{
+	struct result_case *c = cr->c;
+
+	fill_fallback(&cr->fb, ctr, &c->fallback);
+	fill_mmap_lock(&cr->fb, ctr, &c->mmap_lock);
+	/* per_call is per kernel call of the counting pass */
+	counters_values(ctr, cr->fb.calls, c);
+	c->counters_samples = cr->fb.ops;
+	cr->counted = true;
+}
+
+/* One timed sample into the case's series and totals. */
+static void add_sample(struct case_run *cr, const struct op_result *rp,
+		       const struct op_result *ru)
+{
+	struct result_case *c = cr->c;
+
+	if (rp->err) {
+		cr->errors++;
+		if (!cr->first_err)
+			cr->first_err = rp->err;
+	}
+	series_add(&c->pin, rp);
+	if (rp->nr_call_ns && append_calls(&cr->calls, &cr->nr_calls, &cr->calls_cap, rp))
+		set_status(c, CASE_ERROR, ENOMEM, "out of memory for per-call samples");
+	cr->clock_ns = rp->clock_ns;
+	cr->clock_subtracted = rp->clock_subtracted;
+	/* A failed pin holds nothing: there is no unpin to time. */
+	if (cr->cs->driver->unpin && ru->calls)
+		series_add(&c->unpin, ru);
+	if (rp->disturb_known) {
+		cr->disturb_known = true;
+		cr->probe_armed += rp->probe_armed;
+		cr->calls_switched += rp->calls_switched;
+		cr->calls_migrated += rp->calls_migrated;
+	}
+	if (rp->pages_per_call)
+		cr->pages_per_call = rp->pages_per_call;
+	cr->calls_timed += rp->calls;
+	cr->pages_timed += rp->pages;
+	cr->done_timed += rp->pages_done;
+}
+
+/*
+ * One round of a case: a buffer of its own, the driver set up, warmup ops,
+ * in the first round the counting pass, then nr timed samples; all of it
+ * torn down again, so that rounds of other cases can run in between and
+ * drift over the run hits every case alike. The pins taken and released
+ * in the round add to the case's balance.
+ */
+void case_run_round(struct case_run *cr, const struct run_opts *o, struct counters *ctr,
+		    int nr)
+{
+	const struct case_spec *cs = cr->cs;
+	struct result_case *c = cr->c;
 	struct driver_ctx dc = { .cs = cs, .o = o };
-	struct fallback fb = { .kp_ok = true, .call_n = -1, .baseline = -1 };
 	char why[REASON_MAX] = "";
 	uint64_t a0 = 0, r0 = 0, a1 = 0, r1 = 0;
+	bool first = true, pins_ok;
 	struct buffer b;
-	bool pins_ok;
 
-	case_fill(cs, o, c);
-	if (series_alloc(pin, o->samples) || series_alloc(unpin, o->samples)) {
-		set_status(c, CASE_ERROR, ENOMEM, "out of memory for samples");
-		goto out_free;
-	}
+	if (cr->done || stop_requested)
+		return;
 	if (buffer_ready(cs, o, &b, why, sizeof(why))) {
-		set_status(c, CASE_SKIPPED, 0, why);
-		goto out_free;
+		/* only a case that never ran is skipped; later, it is an error */
+		set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
+		cr->done = true;
+		return;
 	}
 	if (cs->driver->setup && cs->driver->setup(&dc, &b, why, sizeof(why))) {
-		set_status(c, CASE_SKIPPED, 0, why);
+		set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
 		buffer_destroy(cs->backing, &b);
-		goto out_free;
+		cr->done = true;
+		return;
 	}
-	c->has_run = true;
-	attrs_merge(&c->actual, "", &b.actual);
-	c->warm_bytes = cs->state == STATE_WARM ? b.len :
-			cs->state == STATE_HALF ? b.len / 2 / b.page_size * b.page_size : 0;
-
+	if (!c->has_run) {
+		c->has_run = true;
+		attrs_merge(&c->actual, "", &b.actual);
+		c->warm_bytes = cs->state == STATE_WARM ? b.len :
+				cs->state == STATE_HALF ? b.len / 2 / b.page_size * b.page_size : 0;
+	}
 	pins_ok = pins_read(&a0, &r0) == 0;
 
-	/* Warm-up, then the counting pass, then the timed samples. */
 	for (int i = 0; i < o->warmup && !stop_requested; i++) {
 		struct op_result rp, ru;
 
@@ -353,45 +401,22 @@ void run_case(const struct case_spec *cs, const struct run_opts *o, struct count
 			goto out_nobuf;
 		one_op(cs, &dc, &b, &rp, &ru);
 	}
-	if (!stop_requested &&
-	    count_pass(cs, o, &dc, &b, &first, ctr, &fb, &errors, &first_err,
-		       why, sizeof(why)))
-		goto out_nobuf;
-
-	for (int i = 0; i < o->samples && !stop_requested; i++) {
+	if (!cr->counted && !stop_requested) {
+		if (count_pass(cs, o, &dc, &b, &first, ctr, &cr->fb, &cr->errors,
+			       &cr->first_err, why, sizeof(why)))
+			goto out_nobuf;
+		keep_counts(cr, ctr);
+	}
+	for (int i = 0; i < nr && !stop_requested && c->pin.n < (size_t)o->samples; i++) {
 		struct op_result rp, ru;
 
 		if (next_buffer(cs, o, &b, &first, why, sizeof(why)))
 			goto out_nobuf;
 		one_op(cs, &dc, &b, &rp, &ru);
-
-		if (rp.err) {
-			errors++;
-			if (!first_err)
-				first_err = rp.err;
-		}
-		series_add(pin, &rp);
-		if (rp.nr_call_ns && append_calls(&calls, &nr_calls, &calls_cap, &rp))
-			set_status(c, CASE_ERROR, ENOMEM, "out of memory for per-call samples");
-		clock_ns = rp.clock_ns;
-		clock_subtracted = rp.clock_subtracted;
-		/* A failed pin holds nothing: there is no unpin to time. */
-		if (cs->driver->unpin && ru.calls)
-			series_add(unpin, &ru);
-		if (rp.disturb_known) {
-			disturb_known = true;
-			probe_armed += rp.probe_armed;
-			calls_switched += rp.calls_switched;
-			calls_migrated += rp.calls_migrated;
-		}
-		if (rp.pages_per_call)
-			pages_per_call = rp.pages_per_call;
-		calls_timed += rp.calls;
-		pages_timed += rp.pages;
-		done_timed += rp.pages_done;
+		add_sample(cr, &rp, &ru);
 	}
-
 	if (o->mem_node >= 0 || placement_nr_nodes() > 1) {
+		attrs_free(&c->page_nodes);
 		c->has_placement = true;
 		c->placement_cpu = placement_current_cpu();
 		c->placement_mem_node = o->mem_node;
@@ -401,51 +426,85 @@ void run_case(const struct case_spec *cs, const struct run_opts *o, struct count
 	goto out_teardown;
 out_nobuf:
 	set_status(c, CASE_ERROR, 0, why);
+	cr->done = true;
 out_teardown:
 	if (cs->driver->teardown)
 		cs->driver->teardown(&dc);
-	if (first_err)
-		set_status(c, CASE_ERROR, first_err, NULL);
-	else
-		set_status(c, CASE_OK, 0, NULL);
-	c->errors = errors;
-	c->pages_requested_per_op = pin->n ? (double)pages_timed / pin->n : 0;
-	c->pages_done_per_op = pin->n ? (double)done_timed / pin->n : 0;
+	if (pins_ok && pins_read(&a1, &r1) == 0) {
+		cr->acquired += a1 - a0;
+		cr->released += r1 - r0;
+	} else {
+		cr->pins_ok = false;
+	}
+}
+
+/* Put what the rounds so far measured into the case; again after every round is fine. */
+void case_run_fill(struct case_run *cr)
+{
+	struct result_case *c = cr->c;
+	struct series *pin = &c->pin, *unpin = &c->unpin;
+
+	if (!c->has_run)
+		return;
+	c->errors = cr->errors;
+	c->pages_requested_per_op = pin->n ? (double)cr->pages_timed / pin->n : 0;
+	c->pages_done_per_op = pin->n ? (double)cr->done_timed / pin->n : 0;
 	/* as the driver made the calls; 0 (null) when none was made */
-	c->pages_per_call = pages_per_call;
-	c->kernel_calls_per_sample = pin->n ? (double)calls_timed / pin->n : 0;
+	c->pages_per_call = cr->pages_per_call;
+	c->kernel_calls_per_sample = pin->n ? (double)cr->calls_timed / pin->n : 0;
 	pin->present = true;
 	series_summarize(pin);
-	if (nr_calls) {
-		pin->has_single_call = true;
-		summarize(calls, nr_calls, &pin->single_call);
-	}
-	free(calls);
-	unpin->present = cs->driver->unpin && unpin->n;
+	pin->has_single_call = cr->nr_calls > 0;
+	if (cr->nr_calls)
+		summarize(cr->calls, cr->nr_calls, &pin->single_call);
+	unpin->present = cr->cs->driver->unpin && unpin->n;
 	series_summarize(unpin);
-	fill_fallback(&fb, ctr, &c->fallback);
-	fill_mmap_lock(&fb, ctr, &c->mmap_lock);
-	c->timer.clock_pair_ns = clock_ns;
-	c->timer.subtracted = clock_subtracted;
+	c->timer.clock_pair_ns = cr->clock_ns;
+	c->timer.subtracted = cr->clock_subtracted;
 	/* kept in the timings: a reader decides; unknown where the driver cannot tell */
-	c->timer.disturb_known = disturb_known;
-	c->timer.samples_with_probe_armed = probe_armed;
-	c->timer.calls_switched = calls_switched;
-	c->timer.calls_migrated = calls_migrated;
-	/* per_call is per kernel call of the counting pass */
-	counters_values(ctr, fb.calls, c);
-	c->counters_samples = fb.ops;
-	if (pins_ok && pins_read(&a1, &r1) == 0)
-		fill_pins(true, a0, r0, a1, r1, &c->pins);
+	c->timer.disturb_known = cr->disturb_known;
+	c->timer.samples_with_probe_armed = cr->probe_armed;
+	c->timer.calls_switched = cr->calls_switched;
+	c->timer.calls_migrated = cr->calls_migrated;
+	free(c->pins.source);
+	free(c->pins.reason);
+	memset(&c->pins, 0, sizeof(c->pins));
+	if (cr->pins_ok)
+		fill_pins(true, 0, 0, cr->acquired, cr->released, &c->pins);
 	else
 		fill_pins(false, 0, 0, 0, 0, &c->pins);
-	c->interrupted = stop_requested != 0;
-	return;
-out_free:
-	/* not run: no samples to keep */
-	free(pin->ns_per_page);
-	free(pin->ns_per_call);
-	free(unpin->ns_per_page);
-	free(unpin->ns_per_call);
-	pin->ns_per_page = pin->ns_per_call = unpin->ns_per_page = unpin->ns_per_call = NULL;
+	c->interrupted = stop_requested != 0 && pin->n < (size_t)c->samples;
+}
+
+/* The case's final status, its numbers, and the memory of the rounds freed. */
+void case_run_end(struct case_run *cr)
+{
+	struct result_case *c = cr->c;
+
+	case_run_fill(cr);
+	if (cr->first_err)
+		set_status(c, CASE_ERROR, cr->first_err, NULL);
+	else if (c->has_run)
+		set_status(c, CASE_OK, 0, NULL);
+	free(cr->calls);
+	cr->calls = NULL;
+	if (!c->has_run) {
+		/* not run: no samples to keep */
+		free(c->pin.ns_per_page);
+		free(c->pin.ns_per_call);
+		free(c->unpin.ns_per_page);
+		free(c->unpin.ns_per_call);
+		c->pin.ns_per_page = c->pin.ns_per_call = NULL;
+		c->unpin.ns_per_page = c->unpin.ns_per_call = NULL;
+	}
+}
+
+void run_case(const struct case_spec *cs, const struct run_opts *o, struct counters *ctr,
+	      struct result_case *c)
+{
+	struct case_run cr;
+
+	if (case_run_begin(&cr, cs, o, c) == 0)
+		case_run_round(&cr, o, ctr, o->samples);
+	case_run_end(&cr);
 }

@@ -9,9 +9,56 @@
 struct counters;
 
 /*
- * Run warmup + samples of cs into out, a case fresh from result_add_case()
- * (status ok, error or skipped). Never fails: what goes wrong is recorded
- * in the case.
+ * What the counting pass saw: the ops it ran are untimed, and no counter or
+ * probe is ever armed during the timing pass.
+ */
+struct fallback {
+	int ops;		/* counting-pass ops run */
+	uint64_t calls;		/* kernel GUP calls they made */
+	uint64_t pages;		/* pages those calls asked for */
+	int64_t call_n;		/* calls bracketed one by one (-1: tracepoint unavailable) */
+	int64_t entries;	/* of those, calls with an mmap_lock acquisition */
+	int64_t acquisitions;	/* mmap_lock acquisitions over whole ops, baseline off */
+	int64_t baseline;	/* acquisitions of an empty window (-1: unavailable) */
+	bool tp_ok;
+	uint64_t kp_calls, kp_pages;	/* counted by the driver (kmod probe) */
+	bool kp_ok;
+};
+
+/* A case between its rounds: what its timed samples added up to so far. */
+struct case_run {
+	const struct case_spec *cs;
+	struct result_case *c;
+	bool done;			/* skipped or failed: no more rounds */
+	bool counted;			/* the counting pass ran (first round) */
+	struct fallback fb;
+	int errors, first_err;
+	uint64_t clock_ns, calls_timed, pages_timed, done_timed, pages_per_call;
+	bool clock_subtracted, disturb_known;
+	int probe_armed;
+	uint64_t calls_switched, calls_migrated;
+	double *calls;			/* single-call times, when the driver has them */
+	size_t nr_calls, calls_cap;
+	bool pins_ok;
+	uint64_t acquired, released;	/* pins over the case's rounds */
+};
+
+/*
+ * A case in rounds (gupbench run interleaves the rounds of all cases):
+ * begin, then rounds of up to nr timed samples each until c->samples are
+ * taken, then end. fill puts the samples so far into the case (for a file
+ * rewritten between rounds). The case records whatever goes wrong.
+ */
+int case_run_begin(struct case_run *cr, const struct case_spec *cs, const struct run_opts *o,
+		   struct result_case *c);
+void case_run_round(struct case_run *cr, const struct run_opts *o, struct counters *ctr,
+		    int nr);
+void case_run_fill(struct case_run *cr);
+void case_run_end(struct case_run *cr);
+
+/*
+ * All of cs in one round (--order sequential) into out, a case fresh from
+ * result_add_case() (status ok, error or skipped).
  */
 void run_case(const struct case_spec *cs, const struct run_opts *o, struct counters *ctr,
 	      struct result_case *out);
