@@ -17,6 +17,7 @@
 
 #define COMPARE_USAGE \
 	"usage: gupbench compare [options] A... -- B...\n" \
+	"       gupbench compare [options] --pair AXIS=A:B RUNS...\n" \
 	"  A, B              result files, or folders (every result file below them);\n" \
 	"                    each file is one run, the unit of replication\n" \
 	"  --metric M        pin (default: ns per 4 KiB page of the pin), unpin, call\n" \
@@ -25,6 +26,9 @@
 	"  --min-runs N      fewer runs on a side give no verdict (default 3)\n" \
 	"  --single-run      give verdicts from one run per side (within-run noise only)\n" \
 	"  --seed N          of the bootstrap (default fixed: output is reproducible)\n" \
+	"  --pair AXIS=A:B   two cases of the same runs that differ in AXIS (driver,\n" \
+	"                    backing, state, op, flags, pages-per-call), e.g. flags=W:W|LT;\n" \
+	"                    interleaved runs give paired samples\n" \
 	"  -f, --format F    table (72 columns, for email; default), markdown, json, csv\n" \
 	"exit status: 0 no regression, 1 a regression beyond the threshold, 2 usage,\n" \
 	"125 nothing to compare (e.g. no case in common)\n"
@@ -224,7 +228,7 @@ static int collect_rows(const struct side *a, const struct side *b, struct rows 
 }
 
 /* Rows say only what tells them apart; what all share is said once (report.common). */
-static int label_rows(struct rows *rs, char *common, size_t n)
+static int label_rows(struct rows *rs, unsigned int omit, char *common, size_t n)
 {
 	const struct result_case **cs = calloc(rs->n ? rs->n : 1, sizeof(*cs));
 	unsigned int parts;
@@ -235,12 +239,13 @@ static int label_rows(struct rows *rs, char *common, size_t n)
 		cs[i] = rs->v[i].first;
 	parts = case_parts_differing(cs, rs->n);
 	free(cs);
-	if (!parts)
-		parts = CASE_DRIVER | CASE_BACKING | CASE_STATE;
+	if (!(parts & ~omit))
+		parts |= (CASE_DRIVER | CASE_BACKING | CASE_STATE) & ~omit;
+	parts &= ~omit;
 	for (size_t i = 0; i < rs->n; i++)
 		case_label(rs->v[i].first, parts, rs->v[i].label, sizeof(rs->v[i].label));
 	if (rs->n)
-		case_label(rs->v[0].first, CASE_ALL & ~parts, common, n);
+		case_label(rs->v[0].first, CASE_ALL & ~parts & ~omit, common, n);
 	return 0;
 }
 
@@ -335,13 +340,14 @@ static int compare_rows(const struct side *a, const struct side *b, struct rows 
 static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opts *co,
 		      int *split)
 {
-	enum { O_METRIC = 256, O_THRESHOLD, O_MIN_RUNS, O_SINGLE, O_SEED };
+	enum { O_METRIC = 256, O_THRESHOLD, O_MIN_RUNS, O_SINGLE, O_SEED, O_PAIR };
 	static const struct option longopts[] = {
 		{ "metric", required_argument, NULL, O_METRIC },
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
 		{ "min-runs", required_argument, NULL, O_MIN_RUNS },
 		{ "single-run", no_argument, NULL, O_SINGLE },
 		{ "seed", required_argument, NULL, O_SEED },
+		{ "pair", required_argument, NULL, O_PAIR },
 		CLI_OPTION_FORMAT,
 		CLI_OPTION_HELP,
 		{ 0 }
@@ -382,6 +388,12 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 		case O_SINGLE:
 			co->single_run = true;
 			break;
+		case O_PAIR:
+			if (pair_parse(optarg, &co->pair_spec))
+				return cli_usage_error(cli, "bad --pair '%s' (AXIS=A:B, e.g. "
+						       "flags=W:W|LT or backing=anon:shmem)", optarg);
+			co->pair = true;
+			break;
 		case O_SEED:
 			errno = 0;
 			co->seed = strtoull(optarg, &end, 0);
@@ -391,6 +403,13 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 		}
 	}
 	co->format = cli->format;
+	if (co->pair) {
+		if (*split < argc)
+			return cli_usage_error(cli, "--pair compares within the same runs: no '--'");
+		if (optind >= argc)
+			return cli_usage_error(cli, "--pair needs result files or folders");
+		return 0;
+	}
 	if (*split == optind)
 		return cli_usage_error(cli, "no A side: give result files or folders before --");
 	if (*split >= argc)
@@ -398,6 +417,64 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 	if (*split + 1 >= argc)
 		return cli_usage_error(cli, "no B side: give result files or folders after --");
 	return 0;
+}
+
+static int finish(struct report *rp)
+{
+	for (size_t i = 0; i < rp->rows.n; i++)
+		if (rp->rows.v[i].compared)
+			rp->counts[rp->rows.v[i].res.verdict]++;
+	cli_print(compare_views, rp->co->format, stdout, rp);
+	if (fflush(stdout))
+		return 1;
+	if (!rp->counts[CMP_REGRESSED] && !rp->counts[CMP_IMPROVED] &&
+	    !rp->counts[CMP_NO_CHANGE] && !rp->counts[CMP_INCONCLUSIVE]) {
+		fprintf(stderr, "gupbench compare: no case measured on both sides\n");
+		return CMP_CANNOT;
+	}
+	return rp->counts[CMP_REGRESSED] ? 1 : 0;
+}
+
+/* --pair: both sides from the same runs. */
+static int compare_pair(const struct compare_opts *co, int n, char **paths)
+{
+	struct side s = { .name = "runs" };
+	struct report rp = { .a = &s, .b = &s, .co = co };
+	const struct pair_spec *p = &co->pair_spec;
+	bool unpaired;
+	int rc;
+
+	if (side_load(&s, paths, n, "compare")) {
+		side_free(&s);
+		return CLI_USAGE_STATUS;
+	}
+	if (!s.nr_runs) {
+		fprintf(stderr, "gupbench compare: no result file\n");
+		side_free(&s);
+		return CMP_CANNOT;
+	}
+	rp.exact = side_exact(&s);
+	rp.nr_diff = env_diff(&s, &s, rp.diff);
+	make_warnings(&rp);
+	snprintf(rp.pair, sizeof(rp.pair), "%s %s (B) against %s (A), in the same runs",
+		 pair_axis_name(p), p->b, p->a);
+	if (pair_rows(&s, p, co, rp.exact, &rp.rows, &unpaired) ||
+	    label_rows(&rp.rows, pair_axis_part(p), rp.common, sizeof(rp.common))) {
+		fprintf(stderr, "gupbench compare: out of memory\n");
+		rc = 1;
+	} else {
+		if (unpaired && rp.nr_warnings < WARNINGS_MAX) {
+			snprintf(rp.warn_buf[rp.nr_warnings], sizeof(rp.warn_buf[0]),
+				 "some runs are sequential: their cases are not pairs, and are "
+				 "compared as two sides");
+			rp.warnings[rp.nr_warnings] = rp.warn_buf[rp.nr_warnings];
+			rp.nr_warnings++;
+		}
+		rc = finish(&rp);
+	}
+	free(rp.rows.v);
+	side_free(&s);
+	return rc;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -417,6 +494,10 @@ int cmd_compare(int argc, char **argv)
 	rc = parse_opts(&cli, argc, argv, &co, &split);
 	if (rc || cli.status)
 		return rc ? rc : cli.status;
+	if (co.pair) {
+		rc = compare_pair(&co, argc - optind, argv + optind);
+		goto out;
+	}
 	/* A file that is named and cannot be read is bad input, as in show */
 	if (side_load(&a, argv + optind, split - optind, "compare") ||
 	    side_load(&b, argv + split + 1, argc - split - 1, "compare")) {
@@ -431,25 +512,13 @@ int cmd_compare(int argc, char **argv)
 	rp.exact = side_exact(&a) && side_exact(&b);
 	rp.nr_diff = env_diff(&a, &b, rp.diff);
 	make_warnings(&rp);
-	if (collect_rows(&a, &b, &rp.rows) || label_rows(&rp.rows, rp.common, sizeof(rp.common)) ||
+	if (collect_rows(&a, &b, &rp.rows) || label_rows(&rp.rows, 0, rp.common, sizeof(rp.common)) ||
 	    compare_rows(&a, &b, &rp.rows, &co, rp.exact)) {
 		fprintf(stderr, "gupbench compare: out of memory\n");
 		rc = 1;
 		goto out;
 	}
-	for (size_t i = 0; i < rp.rows.n; i++)
-		if (rp.rows.v[i].compared)
-			rp.counts[rp.rows.v[i].res.verdict]++;
-	cli_print(compare_views, co.format, stdout, &rp);
-	if (fflush(stdout)) {
-		rc = 1;
-	} else if (!rp.counts[CMP_REGRESSED] && !rp.counts[CMP_IMPROVED] &&
-		   !rp.counts[CMP_NO_CHANGE] && !rp.counts[CMP_INCONCLUSIVE]) {
-		fprintf(stderr, "gupbench compare: no case measured on both sides\n");
-		rc = CMP_CANNOT;
-	} else {
-		rc = rp.counts[CMP_REGRESSED] ? 1 : 0;
-	}
+	rc = finish(&rp);
 out:
 	free(rp.rows.v);
 	side_free(&a);

@@ -34,6 +34,12 @@ struct row {
 	char absent_a[96], absent_b[96], why_buf[200];
 };
 
+/* --pair AXIS=A:B: two cases of the same runs that differ in one axis (compare_pair.c). */
+struct pair_spec {
+	unsigned int axis;		/* an index of compare_pair.c's axis names */
+	char a[32], b[32];
+};
+
 struct compare_opts {
 	double threshold;
 	size_t min_runs;
@@ -41,6 +47,8 @@ struct compare_opts {
 	const char *metric;		/* pin, unpin, call */
 	uint64_t seed;
 	enum cli_format format;
+	bool pair;
+	struct pair_spec pair_spec;
 };
 
 struct rows {
@@ -68,6 +76,7 @@ struct report {
 	size_t nr_warnings;
 	struct rows rows;
 	char common[128];		/* what every case shares, left out of the rows */
+	char pair[128];			/* --pair: what A and B are; "" otherwise */
 	bool exact;
 	int counts[4];			/* per enum cmp_verdict */
 };
@@ -80,6 +89,17 @@ void make_warnings(struct report *rp);
 bool side_exact(const struct side *s);
 /* The kernel release of the side's runs, or "(several kernels)". */
 const char *side_kernel(const struct side *s);
+/* "flags=W:W|LT" into p: 0, or -1 when it does not parse. */
+int pair_parse(const char *arg, struct pair_spec *p);
+const char *pair_axis_name(const struct pair_spec *p);
+/* Its CASE_* label part, which the rows of --pair leave out. */
+unsigned int pair_axis_part(const struct pair_spec *p);
+/*
+ * The rows of --pair from the runs of s: the pairs' ratio per row (paired
+ * samples where a run interleaved them; *unpaired set when some did not).
+ */
+int pair_rows(const struct side *s, const struct pair_spec *p, const struct compare_opts *co,
+	      bool exact, struct rows *rs, bool *unpaired);
 /* table (72 columns), markdown, json, csv: of a struct report. */
 extern const cli_view compare_views[CLI_NR_FORMATS];
 

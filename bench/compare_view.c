@@ -109,6 +109,8 @@ static void print_table(FILE *f, const void *doc)
 	char line[512], a[32], b[32], ch[32], iv[48], how[64];
 
 	fprintf(f, "gupbench compare: B against A, %s\n", metric_title(rp->co->metric));
+	if (rp->pair[0])
+		print_wrapped(f, "pairs: ", rp->pair);
 	snprintf(line, sizeof(line), "%zu run%s, %s", rp->a->nr_runs,
 		 rp->a->nr_runs == 1 ? "" : "s", side_kernel(rp->a));
 	print_wrapped(f, "A: ", line);
@@ -194,6 +196,10 @@ static void print_markdown(FILE *f, const void *doc)
 		metric_title(rp->co->metric), rp->a->nr_runs, side_kernel(rp->a),
 		rp->b->nr_runs, side_kernel(rp->b));
 	md_text(f, rp->common);
+	if (rp->pair[0]) {
+		fprintf(f, ". Pairs: ");
+		md_text(f, rp->pair);
+	}
 	fprintf(f, ".%s\n\n", rp->exact ? " -icount on both sides: instruction counts, "
 		"any difference is real." : "");
 	if (rp->nr_diff) {
@@ -322,6 +328,7 @@ static void print_json(FILE *f, const void *doc)
 	json_object_object_add(root, "threshold", json_double(rp->co->threshold));
 	json_object_object_add(root, "min_runs", json_object_new_int64(rp->co->min_runs));
 	json_object_object_add(root, "exact", json_object_new_boolean(rp->exact));
+	json_object_object_add(root, "pair", rp->pair[0] ? json_object_new_string(rp->pair) : NULL);
 	json_object_object_add(root, "a", side_json(rp->a));
 	json_object_object_add(root, "b", side_json(rp->b));
 	for (size_t i = 0; i < rp->nr_diff; i++) {

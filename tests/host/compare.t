@@ -9,7 +9,7 @@ need_tools jq
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 
-plan 25
+plan 30
 "$GUPBENCH" run -q --driver futex --backing anon,shmem --state warm --size 64k --samples 7 \
 	--warmup 0 --count 0 --format json -o "$tmp/template.json" >/dev/null 2>"$tmp/template.err"
 jq -e '[.cases[].status] == ["ok", "ok"]' "$tmp/template.json" >/dev/null 2>&1
@@ -117,12 +117,6 @@ ok $? "--format markdown: a table with a row per case"
 cmp -s "$tmp/b5.out" "$tmp/again.out"
 ok $? "the same input gives the same output (fixed seed)"
 
-# nothing in common, bad input
-jq '.cases |= map(.backing = "hugetlb")' "$tmp/B5/1.json" >"$tmp/other.json"
-"$GUPBENCH" compare "$tmp/A" -- "$tmp/other.json" >"$tmp/none.out" 2>"$tmp/none.err"
-rc=$?
-[ $rc = 125 ] && grep -q 'no case measured on both sides' "$tmp/none.err"
-ok $? "no case in common: exit 125 ($rc: $(cat "$tmp/none.err"))"
 expect2() {
 	local what=$1
 	shift
@@ -131,6 +125,42 @@ expect2() {
 	[ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ]
 	ok $? "$what: exit 2 and one line ($rc: $(cat "$tmp/err"))"
 }
+
+# --pair: two cases of the same runs; interleaved, sample i of both is a pair. Each round
+# drifts by up to +-20% (the same for both cases of the round); shmem costs 5% more
+# than anon in every round: the pairs see 5.0% exactly, whatever the drift.
+pairs() {
+	jq --arg order "$2" --argjson r "$3" '
+		def d: [range(9)] | map(1 + 0.05 * ((. * 5 + $r) % 9 - 4));
+		.parameters.order = $order
+		| .cases[0].pin.samples_ns_per_page = (d | map(100 * .))
+		| .cases[1].pin.samples_ns_per_page = (d | map(105 * .))
+		| .cases |= map(.pin.samples_ns_per_call = .pin.samples_ns_per_page)' \
+		"$tmp/template.json" >"$1"
+}
+mkdir -p "$tmp/P" "$tmp/S"
+for r in 1 2 3; do
+	pairs "$tmp/P/$r.json" interleaved "$r"
+	pairs "$tmp/S/$r.json" sequential "$r"
+done
+"$GUPBENCH" compare --pair backing=anon:shmem "$tmp/P" >"$tmp/pair.out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -qE '^futex warm +100\.0 +105\.0 +\+5\.0% \[\+5\.0,\+5\.0\] +regressed$' "$tmp/pair.out"
+ok $? "--pair, interleaved: +5.0% [+5.0,+5.0] through 20% drift ($rc: $(grep -m1 '^futex' "$tmp/pair.out"))"
+grep -q '^pairs: backing shmem (B) against anon (A), in the same runs' "$tmp/pair.out"
+ok $? "--pair says what the two sides are"
+"$GUPBENCH" compare --pair backing=anon:shmem "$tmp/S" >"$tmp/seq.out" 2>&1
+grep -q '^warning: some runs are sequential' "$tmp/seq.out"
+ok $? "--pair, sequential runs: compared as two sides, with a warning ($(grep -m1 '^futex' "$tmp/seq.out"))"
+expect2 "a bad --pair" --pair backing=anon "$tmp/P"
+expect2 "--pair with two sides" --pair backing=anon:shmem "$tmp/P" -- "$tmp/S"
+
+# nothing in common, bad input
+jq '.cases |= map(.backing = "hugetlb")' "$tmp/B5/1.json" >"$tmp/other.json"
+"$GUPBENCH" compare "$tmp/A" -- "$tmp/other.json" >"$tmp/none.out" 2>"$tmp/none.err"
+rc=$?
+[ $rc = 125 ] && grep -q 'no case measured on both sides' "$tmp/none.err"
+ok $? "no case in common: exit 125 ($rc: $(cat "$tmp/none.err"))"
 expect2 "no -- between the sides" "$tmp/A"
 expect2 "nothing after --" "$tmp/A" --
 expect2 "a bad threshold" --threshold abc "$tmp/A" -- "$tmp/B5"
