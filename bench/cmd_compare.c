@@ -18,6 +18,7 @@
 #define COMPARE_USAGE \
 	"usage: gupbench compare [options] A... -- B...\n" \
 	"       gupbench compare [options] --pair AXIS=A:B RUNS...\n" \
+	"       gupbench compare [options] --detectable K RUNS...\n" \
 	"  A, B              result files, or folders (every result file below them);\n" \
 	"                    each file is one run, the unit of replication\n" \
 	"  --metric M        pin (default: ns per 4 KiB page of the pin), unpin, call\n" \
@@ -29,6 +30,8 @@
 	"  --pair AXIS=A:B   two cases of the same runs that differ in AXIS (driver,\n" \
 	"                    backing, state, op, flags, pages-per-call), e.g. flags=W:W|LT;\n" \
 	"                    interleaved runs give paired samples\n" \
+	"  --detectable K    from runs of one configuration: the smallest slowdown that\n" \
+	"                    K runs per side find 80%% of the time (subsampling them)\n" \
 	"  -f, --format F    table (72 columns, for email; default), markdown, json, csv\n" \
 	"exit status: 0 no regression, 1 a regression beyond the threshold, 2 usage,\n" \
 	"125 nothing to compare (e.g. no case in common)\n"
@@ -340,7 +343,7 @@ static int compare_rows(const struct side *a, const struct side *b, struct rows 
 static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opts *co,
 		      int *split)
 {
-	enum { O_METRIC = 256, O_THRESHOLD, O_MIN_RUNS, O_SINGLE, O_SEED, O_PAIR };
+	enum { O_METRIC = 256, O_THRESHOLD, O_MIN_RUNS, O_SINGLE, O_SEED, O_PAIR, O_DETECT };
 	static const struct option longopts[] = {
 		{ "metric", required_argument, NULL, O_METRIC },
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
@@ -348,6 +351,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 		{ "single-run", no_argument, NULL, O_SINGLE },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "pair", required_argument, NULL, O_PAIR },
+		{ "detectable", required_argument, NULL, O_DETECT },
 		CLI_OPTION_FORMAT,
 		CLI_OPTION_HELP,
 		{ 0 }
@@ -388,6 +392,14 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 		case O_SINGLE:
 			co->single_run = true;
 			break;
+		case O_DETECT:
+			errno = 0;
+			co->detectable = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    co->detectable < 1 || co->detectable > 1000)
+				return cli_usage_error(cli, "bad --detectable '%s' (runs per side)",
+						       optarg);
+			break;
 		case O_PAIR:
 			if (pair_parse(optarg, &co->pair_spec))
 				return cli_usage_error(cli, "bad --pair '%s' (AXIS=A:B, e.g. "
@@ -403,11 +415,15 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 		}
 	}
 	co->format = cli->format;
-	if (co->pair) {
+	if (co->detectable && co->pair)
+		return cli_usage_error(cli, "--detectable and --pair exclude each other");
+	if (co->pair || co->detectable) {
 		if (*split < argc)
-			return cli_usage_error(cli, "--pair compares within the same runs: no '--'");
+			return cli_usage_error(cli, "%s takes one set of runs: no '--'",
+					       co->pair ? "--pair" : "--detectable");
 		if (optind >= argc)
-			return cli_usage_error(cli, "--pair needs result files or folders");
+			return cli_usage_error(cli, "%s needs result files or folders",
+					       co->pair ? "--pair" : "--detectable");
 		return 0;
 	}
 	if (*split == optind)
@@ -496,6 +512,15 @@ int cmd_compare(int argc, char **argv)
 		return rc ? rc : cli.status;
 	if (co.pair) {
 		rc = compare_pair(&co, argc - optind, argv + optind);
+		goto out;
+	}
+	if (co.detectable) {
+		if (side_load(&a, argv + optind, argc - optind, "compare"))
+			rc = CLI_USAGE_STATUS;
+		else if (!a.nr_runs)
+			rc = CMP_CANNOT;
+		else
+			rc = compare_detectable(&a, &co, co.detectable);
 		goto out;
 	}
 	/* A file that is named and cannot be read is bad input, as in show */

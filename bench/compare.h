@@ -49,6 +49,7 @@ struct compare_opts {
 	enum cli_format format;
 	bool pair;
 	struct pair_spec pair_spec;
+	size_t detectable;		/* --detectable K: runs per side; 0: not asked */
 };
 
 struct rows {
@@ -100,6 +101,8 @@ unsigned int pair_axis_part(const struct pair_spec *p);
  */
 int pair_rows(const struct side *s, const struct pair_spec *p, const struct compare_opts *co,
 	      bool exact, struct rows *rs, bool *unpaired);
+/* --detectable K: the smallest slowdown found with K runs per side, per case of s. */
+int compare_detectable(const struct side *s, const struct compare_opts *co, size_t k);
 /* table (72 columns), markdown, json, csv: of a struct report. */
 extern const cli_view compare_views[CLI_NR_FORMATS];
 

@@ -9,7 +9,7 @@ need_tools jq
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 
-plan 30
+plan 32
 "$GUPBENCH" run -q --driver futex --backing anon,shmem --state warm --size 64k --samples 7 \
 	--warmup 0 --count 0 --format json -o "$tmp/template.json" >/dev/null 2>"$tmp/template.err"
 jq -e '[.cases[].status] == ["ok", "ok"]' "$tmp/template.json" >/dev/null 2>&1
@@ -154,6 +154,17 @@ grep -q '^warning: some runs are sequential' "$tmp/seq.out"
 ok $? "--pair, sequential runs: compared as two sides, with a warning ($(grep -m1 '^futex' "$tmp/seq.out"))"
 expect2 "a bad --pair" --pair backing=anon "$tmp/P"
 expect2 "--pair with two sides" --pair backing=anon:shmem "$tmp/P" -- "$tmp/S"
+
+# --detectable: from the 5 runs of A (run offsets within +-1%), what 2 runs per side find
+"$GUPBENCH" compare --detectable 2 --min-runs 2 "$tmp/A" >"$tmp/mdc.out" 2>&1
+rc=$?
+v=$(awk '/^futex anon/ { print $NF }' "$tmp/mdc.out")
+[ $rc = 0 ] && awk -v v="${v%\%}" 'BEGIN { exit !(v + 0 >= 2 && v + 0 < 50) }'
+ok $? "--detectable 2: a finite shift above the 2% threshold for futex anon ($rc: $v)"
+"$GUPBENCH" compare --detectable 3 "$tmp/A" >/dev/null 2>"$tmp/mdc.err"
+rc=$?
+[ $rc = 125 ] && grep -q 'no case has 6 runs' "$tmp/mdc.err"
+ok $? "--detectable 3 from 5 runs: nothing to say, 125 ($rc: $(cat "$tmp/mdc.err"))"
 
 # nothing in common, bad input
 jq '.cases |= map(.backing = "hugetlb")' "$tmp/B5/1.json" >"$tmp/other.json"
