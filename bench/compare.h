@@ -72,14 +72,49 @@ struct report {
 	int counts[4];			/* per enum cmp_verdict */
 };
 
+/*
+ * Load the runs of paths (result files, or folders: every *.json below them that is a
+ * result, in name order) onto s. A named file that is not a result, or any that is
+ * damaged, is one line "gupbench CMD: PATH: reason" on stderr and -1.
+ */
+int side_load(struct side *s, char **paths, int n, const char *cmd);
+void side_free(struct side *s);
+
+/* Every case of both sides' runs, in the order first seen, A first (compare_rows.c). */
+int collect_rows(const struct side *a, const struct side *b, struct rows *rs);
+/* Label the rows by what tells them apart; what all share goes to common. */
+int label_rows(struct rows *rs, char *common, size_t n);
+/* Compare B's runs of each row with A's; -1 without memory. */
+int compare_rows(const struct side *a, const struct side *b, struct rows *rs,
+		 const struct compare_opts *co, bool exact);
+
 /* Fields of the environment that differ between the sides or within one; out: ENV_DIFF_MAX. */
 size_t env_diff(const struct side *a, const struct side *b, struct env_diff *out);
+/* The value of one field env_diff() looks at ("cpu.model"), NULL when unknown. */
+const char *env_field_text(const char *field, const struct result *r, char *buf, size_t n);
 /* What the reader must be told before the numbers (report.warnings). */
 void make_warnings(struct report *rp);
+/* The run was under QEMU -icount: its times are instruction counts. */
+bool run_exact(const struct result *r);
 /* Every run of the side was under -icount. */
 bool side_exact(const struct side *s);
 /* The kernel release of the side's runs, or "(several kernels)". */
 const char *side_kernel(const struct side *s);
+/*
+ * Pieces of the views, shared with history: a median in three significant digits, a
+ * ratio as a change ("+3.1%"), an interval of a ratio ("[+2.9,+3.3]"), text wrapped at
+ * 72 columns after prefix, text escaped for a markdown cell, CSV fields.
+ */
+void view_ns(double v, char *buf, size_t n);
+void view_change(double ratio, bool sign_pct, char *buf, size_t n);
+void view_interval(const struct cmp_result *r, char *buf, size_t n);
+void view_wrapped(FILE *f, const char *prefix, const char *text);
+void view_md_text(FILE *f, const char *s);
+void view_csv_text(FILE *f, const char *s);
+void view_csv_num(FILE *f, double v);
+/* "pin, median ns per 4 KiB page" and the like. */
+const char *metric_title(const char *metric);
+
 /* table (72 columns), markdown, json, csv: of a struct report. */
 extern const cli_view compare_views[CLI_NR_FORMATS];
 
