@@ -91,6 +91,19 @@ static void print_table(FILE *f, const void *doc)
 		}
 	}
 	fputc('\n', f);
+	for (size_t i = 0; i < h->rows.n; i++)
+		for (size_t g = 0; g < h->groups.n; g++) {
+			const struct row *c = history_cell(h, g, i);
+
+			/* (an interval straddling the threshold shows in its column) */
+			if (!history_is_base(h, g) && c->compared &&
+			    c->res.verdict == CMP_INCONCLUSIVE && *c->res.why &&
+			    !strstr(c->res.why, "straddles")) {
+				snprintf(line, sizeof(line), "%s, %s: %s", h->rows.v[i].label,
+					 h->groups.v[g].id, c->res.why);
+				view_wrapped(f, "inconclusive: ", line);
+			}
+		}
 	baseline_name(h, base, sizeof(base));
 	if (h->exact)
 		snprintf(line, sizeof(line), "exact: any difference counts");
