@@ -55,7 +55,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 	while ((opt = cli_next(cli, argc, argv)) != CLI_END) {
 		switch (opt) {
 		case CLI_STOP:
-			return cli->status;
+			return -1;	/* --help (status 0) or a usage error: cli->status */
 		case O_METRIC:
 			if (strcmp(optarg, "pin") && strcmp(optarg, "unpin") && strcmp(optarg, "call"))
 				return cli_usage_error(cli, "unknown metric '%s' (pin, unpin, call)",
@@ -206,8 +206,8 @@ int cmd_history(int argc, char **argv)
 	cmp_opts_init(&defaults);
 	co.seed = defaults.seed;
 	rc = parse_opts(&cli, argc, argv, &co, baseline, &nr_baseline, &per_run);
-	if (rc || cli.status)
-		return rc ? rc : cli.status;
+	if (rc)
+		return rc < 0 ? cli.status : rc;
 	if (side_load(&all, argv + optind, argc - optind, "history") ||
 	    side_load(&base, baseline, nr_baseline, "history")) {
 		rc = CLI_USAGE_STATUS;
