@@ -4,7 +4,6 @@
  * A, with an interval that accounts for the variation between runs, a verdict
  * per case, and first what else differs between the two sides.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +30,12 @@
 static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opts *co,
 		      int *split)
 {
-	enum { O_METRIC = 256, O_THRESHOLD, O_MIN_RUNS, O_SINGLE, O_SEED };
 	static const struct option longopts[] = {
-		{ "metric", required_argument, NULL, O_METRIC },
-		{ "threshold", required_argument, NULL, O_THRESHOLD },
-		{ "min-runs", required_argument, NULL, O_MIN_RUNS },
-		{ "single-run", no_argument, NULL, O_SINGLE },
-		{ "seed", required_argument, NULL, O_SEED },
+		COMPARE_OPTIONS,
 		CLI_OPTION_FORMAT,
 		CLI_OPTION_HELP,
 		{ 0 }
 	};
-	char *end;
 	int opt;
 
 	/* options are read only before "--": what follows it is side B, whatever it looks like */
@@ -51,40 +44,10 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 	cli->shortopts = "f:h";
 	cli->longopts = longopts;
 	while ((opt = cli_next(cli, *split, argv)) != CLI_END) {
-		switch (opt) {
-		case CLI_STOP:
+		if (opt == CLI_STOP)
 			return -1;	/* --help (status 0) or a usage error: cli->status */
-		case O_METRIC:
-			if (strcmp(optarg, "pin") && strcmp(optarg, "unpin") && strcmp(optarg, "call"))
-				return cli_usage_error(cli, "unknown metric '%s' (pin, unpin, call)",
-						       optarg);
-			co->metric = optarg;
-			break;
-		case O_THRESHOLD:
-			errno = 0;
-			co->threshold = strtod(optarg, &end) / 100;
-			if (errno || end == optarg || (*end && strcmp(end, "%")) ||
-			    !(co->threshold >= 0 && co->threshold < 1))
-				return cli_usage_error(cli, "bad --threshold '%s' (a percentage, "
-						       "e.g. 2 or 0.5)", optarg);
-			break;
-		case O_MIN_RUNS:
-			errno = 0;
-			co->min_runs = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || co->min_runs < 1 ||
-			    co->min_runs > 1000 || optarg[0] == '-')
-				return cli_usage_error(cli, "bad --min-runs '%s'", optarg);
-			break;
-		case O_SINGLE:
-			co->single_run = true;
-			break;
-		case O_SEED:
-			errno = 0;
-			co->seed = strtoull(optarg, &end, 0);
-			if (errno || end == optarg || *end || optarg[0] == '-')
-				return cli_usage_error(cli, "bad --seed '%s'", optarg);
-			break;
-		}
+		if (compare_opt(cli, opt, co) > 0)
+			return CLI_USAGE_STATUS;
 	}
 	co->format = cli->format;
 	if (*split == optind)
@@ -98,18 +61,16 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 
 int cmd_compare(int argc, char **argv)
 {
-	struct compare_opts co = { .threshold = 0.02, .min_runs = 3, .metric = "pin" };
+	struct compare_opts co;
 	struct cli cli = {
 		.cmd = "compare", .help = COMPARE_USAGE,
 		.formats = cli_formats_of(compare_views),
 	};
 	struct side a = { .name = "A" }, b = { .name = "B" };
 	struct report rp = { .a = &a, .b = &b, .co = &co };
-	struct cmp_opts defaults;
 	int split = 0, rc;
 
-	cmp_opts_init(&defaults);
-	co.seed = defaults.seed;
+	compare_opts_init(&co);
 	rc = parse_opts(&cli, argc, argv, &co, &split);
 	if (rc)
 		return rc < 0 ? cli.status : rc;

@@ -4,7 +4,6 @@
  * order, each case's median per kernel against a baseline, and for each case the
  * first kernel that regressed. A bisection of releases, from result files.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,66 +33,30 @@
 static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opts *co,
 		      char **baseline, int *nr_baseline, bool *per_run)
 {
-	enum { O_METRIC = 256, O_BASELINE, O_PER_RUN, O_THRESHOLD, O_MIN_RUNS, O_SINGLE, O_SEED };
+	enum { O_BASELINE = CMP_O_NEXT, O_PER_RUN };
 	static const struct option longopts[] = {
-		{ "metric", required_argument, NULL, O_METRIC },
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "per-run", no_argument, NULL, O_PER_RUN },
-		{ "threshold", required_argument, NULL, O_THRESHOLD },
-		{ "min-runs", required_argument, NULL, O_MIN_RUNS },
-		{ "single-run", no_argument, NULL, O_SINGLE },
-		{ "seed", required_argument, NULL, O_SEED },
+		COMPARE_OPTIONS,
 		CLI_OPTION_FORMAT,
 		CLI_OPTION_HELP,
 		{ 0 }
 	};
-	char *end;
 	int opt;
 
 	cli->shortopts = "f:h";
 	cli->longopts = longopts;
 	while ((opt = cli_next(cli, argc, argv)) != CLI_END) {
-		switch (opt) {
-		case CLI_STOP:
+		if (opt == CLI_STOP)
 			return -1;	/* --help (status 0) or a usage error: cli->status */
-		case O_METRIC:
-			if (strcmp(optarg, "pin") && strcmp(optarg, "unpin") && strcmp(optarg, "call"))
-				return cli_usage_error(cli, "unknown metric '%s' (pin, unpin, call)",
-						       optarg);
-			co->metric = optarg;
-			break;
-		case O_BASELINE:
+		if (opt == O_BASELINE) {
 			if (*nr_baseline == MAX_BASELINE)
 				return cli_usage_error(cli, "more than %d --baseline", MAX_BASELINE);
 			baseline[(*nr_baseline)++] = optarg;
-			break;
-		case O_PER_RUN:
+		} else if (opt == O_PER_RUN) {
 			*per_run = true;
-			break;
-		case O_THRESHOLD:
-			errno = 0;
-			co->threshold = strtod(optarg, &end) / 100;
-			if (errno || end == optarg || (*end && strcmp(end, "%")) ||
-			    !(co->threshold >= 0 && co->threshold < 1))
-				return cli_usage_error(cli, "bad --threshold '%s' (a percentage, "
-						       "e.g. 2 or 0.5)", optarg);
-			break;
-		case O_MIN_RUNS:
-			errno = 0;
-			co->min_runs = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || co->min_runs < 1 ||
-			    co->min_runs > 1000 || optarg[0] == '-')
-				return cli_usage_error(cli, "bad --min-runs '%s'", optarg);
-			break;
-		case O_SINGLE:
-			co->single_run = true;
-			break;
-		case O_SEED:
-			errno = 0;
-			co->seed = strtoull(optarg, &end, 0);
-			if (errno || end == optarg || *end || optarg[0] == '-')
-				return cli_usage_error(cli, "bad --seed '%s'", optarg);
-			break;
+		} else if (compare_opt(cli, opt, co) > 0) {
+			return CLI_USAGE_STATUS;
 		}
 	}
 	co->format = cli->format;
@@ -191,7 +154,7 @@ static bool compared_any(const struct history *h)
 
 int cmd_history(int argc, char **argv)
 {
-	struct compare_opts co = { .threshold = 0.02, .min_runs = 3, .metric = "pin" };
+	struct compare_opts co;
 	struct cli cli = {
 		.cmd = "history", .help = HISTORY_USAGE,
 		.formats = cli_formats_of(history_views),
@@ -201,10 +164,8 @@ int cmd_history(int argc, char **argv)
 	char *baseline[MAX_BASELINE];
 	int nr_baseline = 0, rc;
 	bool per_run = false;
-	struct cmp_opts defaults;
 
-	cmp_opts_init(&defaults);
-	co.seed = defaults.seed;
+	compare_opts_init(&co);
 	rc = parse_opts(&cli, argc, argv, &co, baseline, &nr_baseline, &per_run);
 	if (rc)
 		return rc < 0 ? cli.status : rc;

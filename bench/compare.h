@@ -43,6 +43,22 @@ struct compare_opts {
 	enum cli_format format;
 };
 
+/*
+ * The options both compare and history take, as getopt entries (COMPARE_OPTIONS, codes
+ * from CMP_O_METRIC; a command's own start at CMP_O_NEXT) and parsed by compare_opt():
+ * 0 when opt was one of them, -1 when it was not, 2 after a usage line.
+ */
+enum { CMP_O_METRIC = 256, CMP_O_THRESHOLD, CMP_O_MIN_RUNS, CMP_O_SINGLE, CMP_O_SEED, CMP_O_NEXT };
+#define COMPARE_OPTIONS \
+	{ "metric", required_argument, NULL, CMP_O_METRIC }, \
+	{ "threshold", required_argument, NULL, CMP_O_THRESHOLD }, \
+	{ "min-runs", required_argument, NULL, CMP_O_MIN_RUNS }, \
+	{ "single-run", no_argument, NULL, CMP_O_SINGLE }, \
+	{ "seed", required_argument, NULL, CMP_O_SEED }
+/* Defaults: metric pin, and cmp_opts_init()'s threshold, run count and seed. */
+void compare_opts_init(struct compare_opts *co);
+int compare_opt(struct cli *cli, int opt, struct compare_opts *co);
+
 struct rows {
 	struct row *v;
 	size_t n, cap;

@@ -220,17 +220,17 @@ static bool wants_markdown(const struct directive *d)
 	return false;
 }
 
-/* One line naming an existing .png or .svg file: its path, trimmed; else NULL. */
-static char *image_path(char *text)
+/* Output that is one line naming a .png or .svg file: that path (malloc'd); else NULL. */
+static char *image_path(const char *text)
 {
 	size_t len = strlen(text);
 
 	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
-		text[--len] = '\0';
-	if (len < 5 || strchr(text, '\n') ||
-	    (strcmp(text + len - 4, ".png") && strcmp(text + len - 4, ".svg")))
+		len--;
+	if (len < 5 || memchr(text, '\n', len) ||
+	    (strncmp(text + len - 4, ".png", 4) && strncmp(text + len - 4, ".svg", 4)))
 		return NULL;
-	return text;
+	return strndup(text, len);
 }
 
 static int append(char **out, size_t *len, const char *fmt, ...)
@@ -257,12 +257,13 @@ static int append(char **out, size_t *len, const char *fmt, ...)
 }
 
 /* What the report shows of text, the command's stdout. */
-static int show(const struct directive *d, char *text, size_t tlen, char **out, size_t *len,
-		char *err, size_t n)
+static int show(const struct directive *d, const char *text, size_t tlen, char **out,
+		size_t *len, char *err, size_t n)
 {
 	const char *nl = tlen && text[tlen - 1] == '\n' ? "" : "\n";
-	const char *img, *base;
-	char *cwd;
+	const char *link, *base, *dot;
+	char *img, *cwd;
+	int rc;
 
 	if (wants_markdown(d))
 		return append(out, len, "%s%s", text, nl);
@@ -270,18 +271,24 @@ static int show(const struct directive *d, char *text, size_t tlen, char **out, 
 	if (!img)
 		return append(out, len, "```\n%s%s```\n", text, nl);
 	/* the report links it from the top, where it is written */
+	link = img;
 	cwd = getcwd(NULL, 0);
 	if (cwd && !strncmp(img, cwd, strlen(cwd)) && img[strlen(cwd)] == '/')
-		img += strlen(cwd) + 1;
+		link = img + strlen(cwd) + 1;
 	free(cwd);
-	if (access(img, R_OK)) {
-		snprintf(err, n, "printed %s, which cannot be read", img);
+	if (access(link, R_OK)) {
+		snprintf(err, n, "printed %s, which cannot be read", link);
+		free(img);
 		return -1;
 	}
-	base = strrchr(img, '/') ? strrchr(img, '/') + 1 : img;
+	base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	dot = strrchr(base, '.');
 	if (d->caption)
-		return append(out, len, "![%s](%s)\n", d->caption, img);
-	return append(out, len, "![%.*s](%s)\n", (int)(strrchr(base, '.') - base), base, img);
+		rc = append(out, len, "![%s](%s)\n", d->caption, link);
+	else
+		rc = append(out, len, "![%.*s](%s)\n", (int)(dot - base), base, link);
+	free(img);
+	return rc;
 }
 
 /* A regression is what compare and history exist to say: exit 1 is their verdict. */
