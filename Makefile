@@ -3,6 +3,7 @@
 # make bench   set up what is missing, build, run the default preset, keep the result
 # make test    unit, host and VM tests under prove (TAP)
 # make ab      the same kernel without and with the series, booted in turn (AB_ARGS=...)
+# make report  REPORT.md from report/REPORT.in.md and the result files under results/
 LIBPERF ?= $(CURDIR)/build/libperf
 export LIBPERF
 
@@ -22,6 +23,9 @@ bench:
 
 ab: gupbench
 	@scripts/ab $(AB_ARGS)
+
+report: gupbench
+	@bench/gupbench report
 
 test:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/setup.sh; else echo "test: not root: not installing packages; tests that need root skip" >&2; fi
@@ -46,4 +50,4 @@ clean:
 		rm -rf kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/modules.order \
 		kmod/Module.symvers kmod/.module-common.o
 
-.PHONY: all gupbench module bench ab test clean
+.PHONY: all gupbench module bench ab report test clean

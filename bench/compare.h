@@ -52,6 +52,22 @@ struct compare_opts {
 	size_t detectable;		/* --detectable K: runs per side; 0: not asked */
 };
 
+/*
+ * The options both compare and history take, as getopt entries (COMPARE_OPTIONS, codes
+ * from CMP_O_METRIC; a command's own start at CMP_O_NEXT) and parsed by compare_opt():
+ * 0 when opt was one of them, -1 when it was not, 2 after a usage line.
+ */
+enum { CMP_O_METRIC = 256, CMP_O_THRESHOLD, CMP_O_MIN_RUNS, CMP_O_SINGLE, CMP_O_SEED, CMP_O_NEXT };
+#define COMPARE_OPTIONS \
+	{ "metric", required_argument, NULL, CMP_O_METRIC }, \
+	{ "threshold", required_argument, NULL, CMP_O_THRESHOLD }, \
+	{ "min-runs", required_argument, NULL, CMP_O_MIN_RUNS }, \
+	{ "single-run", no_argument, NULL, CMP_O_SINGLE }, \
+	{ "seed", required_argument, NULL, CMP_O_SEED }
+/* Defaults: metric pin, and cmp_opts_init()'s threshold, run count and seed. */
+void compare_opts_init(struct compare_opts *co);
+int compare_opt(struct cli *cli, int opt, struct compare_opts *co);
+
 struct rows {
 	struct row *v;
 	size_t n, cap;
@@ -82,10 +98,30 @@ struct report {
 	int counts[4];			/* per enum cmp_verdict */
 };
 
+/*
+ * Load the runs of paths (result files, or folders: every *.json below them that is a
+ * result, in name order) onto s. A named file that is not a result, or any that is
+ * damaged, is one line "gupbench CMD: PATH: reason" on stderr and -1.
+ */
+int side_load(struct side *s, char **paths, int n, const char *cmd);
+void side_free(struct side *s);
+
+/* Every case of both sides' runs, in the order first seen, A first (compare_rows.c). */
+int collect_rows(const struct side *a, const struct side *b, struct rows *rs);
+/* Label the rows by what tells them apart; what all share goes to common. */
+int label_rows(struct rows *rs, unsigned int omit, char *common, size_t n);
+/* Compare B's runs of each row with A's; -1 without memory. */
+int compare_rows(const struct side *a, const struct side *b, struct rows *rs,
+		 const struct compare_opts *co, bool exact);
+
 /* Fields of the environment that differ between the sides or within one; out: ENV_DIFF_MAX. */
 size_t env_diff(const struct side *a, const struct side *b, struct env_diff *out);
+/* The value of one field env_diff() looks at ("cpu.model"), NULL when unknown. */
+const char *env_field_text(const char *field, const struct result *r, char *buf, size_t n);
 /* What the reader must be told before the numbers (report.warnings). */
 void make_warnings(struct report *rp);
+/* The run was under QEMU -icount: its times are instruction counts. */
+bool run_exact(const struct result *r);
 /* Every run of the side was under -icount. */
 bool side_exact(const struct side *s);
 /* The kernel release of the side's runs, or "(several kernels)". */
@@ -103,6 +139,21 @@ int pair_rows(const struct side *s, const struct pair_spec *p, const struct comp
 	      bool exact, struct rows *rs, bool *unpaired);
 /* --detectable K: the smallest slowdown found with K runs per side, per case of s. */
 int compare_detectable(const struct side *s, const struct compare_opts *co, size_t k);
+/*
+ * Pieces of the views, shared with history: a median in three significant digits, a
+ * ratio as a change ("+3.1%"), an interval of a ratio ("[+2.9,+3.3]"), text wrapped at
+ * 72 columns after prefix, text escaped for a markdown cell, CSV fields.
+ */
+void view_ns(double v, char *buf, size_t n);
+void view_change(double ratio, bool sign_pct, char *buf, size_t n);
+void view_interval(const struct cmp_result *r, char *buf, size_t n);
+void view_wrapped(FILE *f, const char *prefix, const char *text);
+void view_md_text(FILE *f, const char *s);
+void view_csv_text(FILE *f, const char *s);
+void view_csv_num(FILE *f, double v);
+/* "pin, median ns per 4 KiB page" and the like. */
+const char *metric_title(const char *metric);
+
 /* table (72 columns), markdown, json, csv: of a struct report. */
 extern const cli_view compare_views[CLI_NR_FORMATS];
 

@@ -136,10 +136,16 @@ size_t env_diff(const struct side *a, const struct side *b, struct env_diff *out
 	return n;
 }
 
+/* The VM test bed sets GUPBENCH_ICOUNT to 0 or 1: "0" is a run in real time. */
+bool run_exact(const struct result *r)
+{
+	return r->env.icount && strcmp(r->env.icount, "0");
+}
+
 bool side_exact(const struct side *s)
 {
 	for (size_t i = 0; i < s->nr_runs; i++)
-		if (!s->runs[i].env.icount)
+		if (!run_exact(&s->runs[i]))
 			return false;
 	return s->nr_runs > 0;
 }
@@ -177,4 +183,12 @@ void make_warnings(struct report *rp)
 	    !strcmp(rp->a->runs[0].env.accelerator, "emulated"))
 		add_warning(rp, "wall-clock times under QEMU TCG measure the emulator, not the "
 			    "kernel");
+}
+
+const char *env_field_text(const char *field, const struct result *r, char *buf, size_t n)
+{
+	for (size_t i = 0; i < NR_ENV_FIELDS; i++)
+		if (!strcmp(env_fields[i].name, field))
+			return env_fields[i].get(r, buf, n);
+	return NULL;
 }

@@ -12,7 +12,7 @@
 #include "stats.h"
 
 /* Three significant digits, as a median deserves on a noisy machine. */
-static void fmt_ns(double v, char *buf, size_t n)
+void view_ns(double v, char *buf, size_t n)
 {
 	double a = fabs(v);
 
@@ -29,7 +29,7 @@ static void fmt_ns(double v, char *buf, size_t n)
 }
 
 /* A ratio as a change in percent: 1.031 -> "+3.1%". */
-static void fmt_change(double ratio, bool sign_pct, char *buf, size_t n)
+void view_change(double ratio, bool sign_pct, char *buf, size_t n)
 {
 	double pct = (ratio - 1) * 100;
 
@@ -41,7 +41,7 @@ static void fmt_change(double ratio, bool sign_pct, char *buf, size_t n)
 		snprintf(buf, n, "%+.1f%s", pct, sign_pct ? "%" : "");
 }
 
-static void fmt_interval(const struct cmp_result *r, char *buf, size_t n)
+void view_interval(const struct cmp_result *r, char *buf, size_t n)
 {
 	char lo[16], hi[16];
 
@@ -49,12 +49,12 @@ static void fmt_interval(const struct cmp_result *r, char *buf, size_t n)
 		snprintf(buf, n, "-");
 		return;
 	}
-	fmt_change(r->ci_lo, false, lo, sizeof(lo));
-	fmt_change(r->ci_hi, false, hi, sizeof(hi));
+	view_change(r->ci_lo, false, lo, sizeof(lo));
+	view_change(r->ci_hi, false, hi, sizeof(hi));
 	snprintf(buf, n, "[%s,%s]", lo, hi);
 }
 
-static const char *metric_title(const char *metric)
+const char *metric_title(const char *metric)
 {
 	if (!strcmp(metric, "unpin"))
 		return "unpin, median ns per 4 KiB page";
@@ -75,7 +75,7 @@ const char *side_kernel(const struct side *s)
 }
 
 
-static void print_wrapped(FILE *f, const char *prefix, const char *text)
+void view_wrapped(FILE *f, const char *prefix, const char *text)
 {
 	size_t indent = strlen(prefix), col = indent;
 	const char *p = text;
@@ -110,24 +110,24 @@ static void print_table(FILE *f, const void *doc)
 
 	fprintf(f, "gupbench compare: B against A, %s\n", metric_title(rp->co->metric));
 	if (rp->pair[0])
-		print_wrapped(f, "pairs: ", rp->pair);
+		view_wrapped(f, "pairs: ", rp->pair);
 	snprintf(line, sizeof(line), "%zu run%s, %s", rp->a->nr_runs,
 		 rp->a->nr_runs == 1 ? "" : "s", side_kernel(rp->a));
-	print_wrapped(f, "A: ", line);
+	view_wrapped(f, "A: ", line);
 	snprintf(line, sizeof(line), "%zu run%s, %s", rp->b->nr_runs,
 		 rp->b->nr_runs == 1 ? "" : "s", side_kernel(rp->b));
-	print_wrapped(f, "B: ", line);
+	view_wrapped(f, "B: ", line);
 	for (size_t i = 0; i < rp->nr_diff; i++) {
 		snprintf(line, sizeof(line), "%s: A %s; B %s", rp->diff[i].field, rp->diff[i].a,
 			 rp->diff[i].b);
-		print_wrapped(f, "differs: ", line);
+		view_wrapped(f, "differs: ", line);
 	}
 	for (size_t i = 0; i < rp->nr_warnings; i++)
-		print_wrapped(f, "warning: ", rp->warnings[i]);
+		view_wrapped(f, "warning: ", rp->warnings[i]);
 	if (rp->exact)
-		print_wrapped(f, "", "-icount on both sides: a guest ns is one instruction; "
+		view_wrapped(f, "", "-icount on both sides: a guest ns is one instruction; "
 			      "deterministic, so any difference is real");
-	print_wrapped(f, "cases: ", rp->common);
+	view_wrapped(f, "cases: ", rp->common);
 	fputc('\n', f);
 	/* 22 + 1 + 7 + 1 + 7 + 1 + 7 + 1 + 12 + 1 + 12 = 72 */
 	fprintf(f, "%-22s %7s %7s %7s %-12s %s\n", "case", "A", "B", "B/A", "95% interval",
@@ -137,10 +137,10 @@ static void print_table(FILE *f, const void *doc)
 
 		if (!r->compared)
 			continue;
-		fmt_ns(r->res.median_a, a, sizeof(a));
-		fmt_ns(r->res.median_b, b, sizeof(b));
-		fmt_change(r->res.ratio, true, ch, sizeof(ch));
-		fmt_interval(&r->res, iv, sizeof(iv));
+		view_ns(r->res.median_a, a, sizeof(a));
+		view_ns(r->res.median_b, b, sizeof(b));
+		view_change(r->res.ratio, true, ch, sizeof(ch));
+		view_interval(&r->res, iv, sizeof(iv));
 		if (strlen(r->label) > 22)
 			fprintf(f, "%s\n%-22s", r->label, "");
 		else
@@ -157,7 +157,7 @@ static void print_table(FILE *f, const void *doc)
 	snprintf(line, sizeof(line), "%d regressed, %d improved, %d no change, %d inconclusive "
 		 "(%s)", rp->counts[CMP_REGRESSED], rp->counts[CMP_IMPROVED],
 		 rp->counts[CMP_NO_CHANGE], rp->counts[CMP_INCONCLUSIVE], how);
-	print_wrapped(f, "verdicts: ", line);
+	view_wrapped(f, "verdicts: ", line);
 	for (size_t i = 0; i < rp->rows.n; i++) {
 		const struct row *r = &rp->rows.v[i];
 
@@ -165,7 +165,7 @@ static void print_table(FILE *f, const void *doc)
 		if (r->compared && r->res.verdict == CMP_INCONCLUSIVE && *r->res.why &&
 		    !strstr(r->res.why, "straddles")) {
 			snprintf(line, sizeof(line), "%s: %s", r->label, r->res.why);
-			print_wrapped(f, "inconclusive: ", line);
+			view_wrapped(f, "inconclusive: ", line);
 		}
 	}
 	for (size_t i = 0; i < rp->rows.n; i++) {
@@ -173,12 +173,12 @@ static void print_table(FILE *f, const void *doc)
 
 		if (!r->compared) {
 			snprintf(line, sizeof(line), "%s (%s)", r->label, r->why_not);
-			print_wrapped(f, "not compared: ", line);
+			view_wrapped(f, "not compared: ", line);
 		}
 	}
 }
 
-static void md_text(FILE *f, const char *s)
+void view_md_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
@@ -195,10 +195,10 @@ static void print_markdown(FILE *f, const void *doc)
 	fprintf(f, "**B against A**: %s. A: %zu runs of `%s`; B: %zu runs of `%s`. Cases: ",
 		metric_title(rp->co->metric), rp->a->nr_runs, side_kernel(rp->a),
 		rp->b->nr_runs, side_kernel(rp->b));
-	md_text(f, rp->common);
+	view_md_text(f, rp->common);
 	if (rp->pair[0]) {
 		fprintf(f, ". Pairs: ");
-		md_text(f, rp->pair);
+		view_md_text(f, rp->pair);
 	}
 	fprintf(f, ".%s\n\n", rp->exact ? " -icount on both sides: instruction counts, "
 		"any difference is real." : "");
@@ -206,16 +206,16 @@ static void print_markdown(FILE *f, const void *doc)
 		fprintf(f, "| differs | A | B |\n|---|---|---|\n");
 		for (size_t i = 0; i < rp->nr_diff; i++) {
 			fprintf(f, "| %s | ", rp->diff[i].field);
-			md_text(f, rp->diff[i].a);
+			view_md_text(f, rp->diff[i].a);
 			fprintf(f, " | ");
-			md_text(f, rp->diff[i].b);
+			view_md_text(f, rp->diff[i].b);
 			fprintf(f, " |\n");
 		}
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < rp->nr_warnings; i++) {
 		fprintf(f, "- warning: ");
-		md_text(f, rp->warnings[i]);
+		view_md_text(f, rp->warnings[i]);
 		fputc('\n', f);
 	}
 	if (rp->nr_warnings)
@@ -226,16 +226,16 @@ static void print_markdown(FILE *f, const void *doc)
 		const struct row *r = &rp->rows.v[i];
 
 		fprintf(f, "| ");
-		md_text(f, r->label);
+		view_md_text(f, r->label);
 		if (!r->compared) {
 			fprintf(f, " | %zu/%zu | | | | | | not compared: %s |\n", r->nr_a, r->nr_b,
 				r->why_not);
 			continue;
 		}
-		fmt_ns(r->res.median_a, a, sizeof(a));
-		fmt_ns(r->res.median_b, b, sizeof(b));
-		fmt_change(r->res.ratio, true, ch, sizeof(ch));
-		fmt_interval(&r->res, iv, sizeof(iv));
+		view_ns(r->res.median_a, a, sizeof(a));
+		view_ns(r->res.median_b, b, sizeof(b));
+		view_change(r->res.ratio, true, ch, sizeof(ch));
+		view_interval(&r->res, iv, sizeof(iv));
 		fprintf(f, " | %zu/%zu | %s | %s | %s | %s | ", r->nr_a, r->nr_b, a, b, ch, iv);
 		if (isfinite(r->res.p))
 			fprintf(f, "%.3g", r->res.p);
@@ -244,7 +244,7 @@ static void print_markdown(FILE *f, const void *doc)
 	}
 }
 
-static void csv_text(FILE *f, const char *s)
+void view_csv_text(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
@@ -255,7 +255,7 @@ static void csv_text(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void csv_num(FILE *f, double v)
+void view_csv_num(FILE *f, double v)
 {
 	char buf[40];
 
@@ -279,22 +279,22 @@ static void print_csv(FILE *f, const void *doc)
 
 		case_flags_short(c->flags, fl, sizeof(fl));
 		for (size_t k = 0; k < sizeof(key) / sizeof(key[0]); k++) {
-			csv_text(f, key[k]);
+			view_csv_text(f, key[k]);
 			fputc(',', f);
 		}
 		fprintf(f, "%llu,%llu,%d,%zu,%zu,", (unsigned long long)c->pages_per_call,
 			(unsigned long long)c->size_bytes, c->threads, r->nr_a, r->nr_b);
 		if (r->compared) {
 			for (size_t k = 0; k < sizeof(num) / sizeof(num[0]); k++) {
-				csv_num(f, num[k]);
+				view_csv_num(f, num[k]);
 				fputc(',', f);
 			}
-			csv_text(f, cmp_verdict_name(r->res.verdict));
+			view_csv_text(f, cmp_verdict_name(r->res.verdict));
 			fputc(',', f);
-			csv_text(f, r->res.why);
+			view_csv_text(f, r->res.why);
 		} else {
 			fprintf(f, ",,,,,,\"not compared\",");
-			csv_text(f, r->why_not);
+			view_csv_text(f, r->why_not);
 		}
 		fputc('\n', f);
 	}

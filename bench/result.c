@@ -6,8 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -384,92 +382,23 @@ void result_finish(struct result *r, bool interrupted)
 
 /* ---- writing ---- */
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= w;
-	}
-	return 0;
-}
-
-/* Make the rename itself durable; a failure here loses nothing already written. */
-static void fsync_dir_of(const char *path)
-{
-	char *copy = strdup(path);
-	int fd;
-
-	if (!copy)
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
-/*
- * Same directory as path, so rename() is atomic: a reader sees the old file
- * or the new one, never half of either. Any failure removes the temporary
- * file and leaves an existing path untouched.
- */
+/* Same directory as path, so a reader sees the old file or the new one (write_file_atomic). */
 int result_write(const char *path, const struct result *r)
 {
-	const int oflags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
-	char tmp[PATH_MAX], *text;
-	int fd, saved;
+	char *text = result_json_text(r, false), *line;
+	int rc, saved;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	text = result_json_text(r, false);
-	if (!text) {
+	if (!text || asprintf(&line, "%s\n", text) < 0) {
+		free(text);
 		errno = ENOMEM;
 		return -1;
 	}
-	fd = open(tmp, oflags, 0644);
-	if (fd < 0 && errno == EEXIST) {
-		/* Left by an earlier process that had our PID and died. */
-		unlink(tmp);
-		fd = open(tmp, oflags, 0644);
-	}
-	if (fd < 0) {
-		saved = errno;
-		free(text);
-		errno = saved;
-		return -1;
-	}
-	if (write_all(fd, text, strlen(text)) || write_all(fd, "\n", 1))
-		goto err;
-	if (fsync(fd))
-		goto err;
-	if (close(fd)) {
-		fd = -1;
-		goto err;
-	}
-	fd = -1;
-	if (rename(tmp, path))
-		goto err;
-	free(text);
-	fsync_dir_of(path);
-	return 0;
-err:
+	rc = write_file_atomic(path, line, strlen(line));
 	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
 	free(text);
+	free(line);
 	errno = saved;
-	return -1;
+	return rc;
 }
 
 /* ---- reading ---- */

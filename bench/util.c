@@ -2,6 +2,8 @@
 /* Small helpers: clock, sizes, errno names, one-value sysfs/proc files. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,4 +172,79 @@ void set_reason(char *why, size_t n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, n, fmt, ap);
 	va_end(ap);
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= w;
+	}
+	return 0;
+}
+
+/* Make the rename itself durable; a failure here loses nothing already written. */
+static void fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+/*
+ * Same directory as path, so rename() is atomic: a reader sees the old file
+ * or the new one, never half of either. Any failure removes the temporary
+ * file and leaves an existing path untouched.
+ */
+int write_file_atomic(const char *path, const char *text, size_t len)
+{
+	const int oflags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+	char tmp[PATH_MAX];
+	int fd, saved;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, oflags, 0644);
+	if (fd < 0 && errno == EEXIST) {
+		/* Left by an earlier process that had our PID and died. */
+		unlink(tmp);
+		fd = open(tmp, oflags, 0644);
+	}
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, text, len) || fsync(fd))
+		goto err;
+	if (close(fd)) {
+		fd = -1;
+		goto err;
+	}
+	fd = -1;
+	if (rename(tmp, path))
+		goto err;
+	fsync_dir_of(path);
+	return 0;
+err:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
 }

@@ -16,6 +16,8 @@ int selected_word(const char *line, char open, char close, char *out, size_t n);
 /* A sysfs choice file's selected word, or a plain file's value. */
 int read_mode(const char *path, char *buf, size_t n);
 int write_file_str(const char *path, const char *s);
+/* Write to path.tmp.PID, fsync, rename over path. 0, or -1 with errno and path untouched. */
+int write_file_atomic(const char *path, const char *text, size_t len);
 void set_reason(char *why, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
