@@ -72,10 +72,33 @@ struct report {
 	int counts[4];			/* per enum cmp_verdict */
 };
 
+/*
+ * The sides (compare_sides.c). side_load: the runs in paths (files, or
+ * folders: every *.json below them that is a result, in name order); a named
+ * file that cannot be read is one line on stderr "gupbench CMD: ..." and -1.
+ */
+int side_load(struct side *s, char **paths, int n, const char *cmd);
+void side_free(struct side *s);
+/* The case's raw samples of metric (pin, unpin, call), *n of them; NULL if none. */
+const double *metric_samples(const struct result_case *c, const char *metric, size_t *n);
+/* Ran, ok, and has samples of metric. */
+bool case_usable(const struct result_case *c, const char *metric);
+/* The run's case with this key (case_key()), or NULL. */
+const struct result_case *find_case(const struct result *r, const char *key);
+/* A row per key of any run of a or b, in the order first seen (a's first run first). */
+int collect_rows(const struct side *a, const struct side *b, struct rows *rs);
+/* The runs of s holding the row's case usable for metric: *out (to free), *n of them. */
+int side_runs(const struct side *s, const struct row *r, const char *metric,
+	      struct cmp_run **out, size_t *n);
+/* cmp_case() of every row with runs on both sides; the others say why not. */
+int compare_rows(const struct side *a, const struct side *b, struct rows *rs,
+		 const struct compare_opts *co, bool exact);
 /* Fields of the environment that differ between the sides or within one; out: ENV_DIFF_MAX. */
 size_t env_diff(const struct side *a, const struct side *b, struct env_diff *out);
 /* What the reader must be told before the numbers (report.warnings). */
 void make_warnings(struct report *rp);
+/* The run was under QEMU -icount (its ns are instructions): icount set, not "0". */
+bool env_icount(const struct env *e);
 /* Every run of the side was under -icount. */
 bool side_exact(const struct side *s);
 /* The kernel release of the side's runs, or "(several kernels)". */

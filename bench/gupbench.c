@@ -17,6 +17,7 @@ static void usage(FILE *f)
 		"  run [options] [-o FILE.json] run a matrix of cases\n"
 		"  show [--format F] FILE.json  print a result file (table, json, csv)\n"
 		"  compare [options] A... -- B...  the same cases of two sets of runs, B against A\n"
+		"  plot [options] -o DIR/NAME A... [-- B...]  figures of runs (gnuplot)\n"
 		"  overhead [ITERATIONS]        the module's own timing cost (1-page pin_fast)\n"
 		"  version                      print the version\n"
 		"gupbench <command> --help lists its options; bad input gets one line on stderr\n"
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "plot"))
+		return cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("gupbench %s (%s)\n", GUPBENCH_VERSION, GUPBENCH_GIT);
 		return 0;

@@ -17,7 +17,7 @@ ok $? "a template result: futex on anon and shmem ($(head -c 150 "$tmp/template.
 
 # synth OUT COST RUNSHIFT [ICOUNT]: both cases' 7 samples around COST, the run offset by
 # RUNSHIFT (a fraction: between-run noise), each sample jittered by up to +-1.2%
-# (within-run noise); with ICOUNT, a -icount result whose samples are all exactly COST
+# (within-run noise); with ICOUNT (1), a -icount result whose samples are all exactly COST
 synth() {
 	jq --argjson c "$2" --argjson r "$3" --arg icount "${4:-}" '
 		def s: [range(7)] | map(if $icount != "" then $c
@@ -36,10 +36,10 @@ for r in -0.01 0.005 0 0.01 -0.005; do
 	synth "$tmp/B5/$i.json" 105 "$r"
 done
 for i in 1 2 3; do
-	synth "$tmp/I0/$i.json" 1000 0 0
-	synth "$tmp/I1b/$i.json" 1000 0 0
+	synth "$tmp/I0/$i.json" 1000 0 1
+	synth "$tmp/I1b/$i.json" 1000 0 1
 done
-synth "$tmp/I1/1.json" 1001 0 0
+synth "$tmp/I1/1.json" 1001 0 1
 
 "$GUPBENCH" compare "$tmp/A" -- "$tmp/B5" >"$tmp/b5.out" 2>"$tmp/b5.err"
 rc=$?
