@@ -127,7 +127,7 @@ int figure_bars(struct plot_job *j)
 	if (j->exact)
 		snprintf(how, sizeof(how), "-icount: exact, any difference counts");
 	else
-		snprintf(how, sizeof(how), "threshold %g%%, %zu runs per side%s", 100 *
+		snprintf(how, sizeof(how), "threshold %g%%, at least %zu runs per side%s", 100 *
 			 j->co.threshold, j->co.single_run ? (size_t)1 : j->co.min_runs,
 			 j->co.single_run ? ", within-run noise only" : "");
 	left_out_line(j, more, sizeof(more));

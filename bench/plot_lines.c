@@ -39,6 +39,38 @@ static void plot_line(struct gp *g, int b, size_t i, const char *name, int last)
 		"ps 0.8 notitle%s\n", g->f->name, b, i + 1, last ? "" : ", \\");
 }
 
+/*
+ * A log y axis over the data (with room), not out to whole decades, ticks at
+ * 1, 2 and 5 of each decade: a plot within one decade still has numbers.
+ */
+static void ylog_axis(struct gp *g, const struct plot_xy *p)
+{
+	double lo = INFINITY, hi = 0;
+	const char *sep = "";
+
+	for (size_t s = 0; s < p->n_series; s++)
+		for (size_t i = 0; p->series[s].pt && i < p->series[s].n; i++) {
+			const struct plot_value *v = &p->series[s].pt[i].v;
+			double y[3] = { v->y, v->lo, v->hi };
+
+			for (int k = 0; k < 3; k++)
+				if (isfinite(y[k]) && y[k] > 0) {
+					lo = fmin(lo, y[k]);
+					hi = fmax(hi, y[k]);
+				}
+		}
+	fputs("set logscale y 10\nset format y '%g'\nset grid mytics\n", g->gp);
+	if (!(hi > 0))
+		return;
+	fprintf(g->gp, "set yrange [%.6g:%.6g]\nset ytics (", lo / 1.25, hi * 1.25);
+	for (double d = pow(10, floor(log10(lo / 1.25))); d <= hi * 1.25 * 10; d *= 10)
+		for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
+			fprintf(g->gp, "%s%.6g", sep, m * d);
+			sep = ", ";
+		}
+	fputs(")\n", g->gp);
+}
+
 int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size_t n)
 {
 	struct gp g;
@@ -79,7 +111,7 @@ int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size
 	if (p->yzero)
 		fputs("set yrange [0:*]\n", g.gp);
 	else if (p->ylog)
-		fputs("set logscale y 10\nset format y '%g'\nset grid mytics\n", g.gp);
+		ylog_axis(&g, p);
 	fputs("set errorbars 0.5\nplot \\\n", g.gp);
 	for (s = 0; s < p->n_series; s++)
 		plot_line(&g, block[s], s, p->series[s].name, s + 1 == p->n_series);
