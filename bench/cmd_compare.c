@@ -76,7 +76,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct compare_opt
 	while ((opt = cli_next(cli, *split, argv)) != CLI_END) {
 		switch (opt) {
 		case CLI_STOP:
-			return cli->status;
+			/* --help (status 0) stops too: -1 tells the caller to return the status */
+			return -1;
 		case O_METRIC:
 			if (strcmp(optarg, "pin") && strcmp(optarg, "unpin") && strcmp(optarg, "call"))
 				return cli_usage_error(cli, "unknown metric '%s' (pin, unpin, call)",
@@ -134,8 +135,8 @@ int cmd_compare(int argc, char **argv)
 	cmp_opts_init(&defaults);
 	co.seed = defaults.seed;
 	rc = parse_opts(&cli, argc, argv, &co, &split);
-	if (rc || cli.status)
-		return rc ? rc : cli.status;
+	if (rc)
+		return rc < 0 ? cli.status : rc;
 	/* A file that is named and cannot be read is bad input, as in show */
 	if (side_load(&a, argv + optind, split - optind, "compare") ||
 	    side_load(&b, argv + split + 1, argc - split - 1, "compare")) {

@@ -150,7 +150,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct plot_job *j
 	while ((opt = cli_next(cli, p->split, argv)) != CLI_END) {
 		switch (opt) {
 		case CLI_STOP:
-			return cli->status;
+			/* --help (status 0) stops too: -1 tells the caller to return the status */
+			return -1;
 		case O_KIND:
 			for (k = 0; k < NR_KINDS && strcmp(optarg, kind_names[k]); k++)
 				;
@@ -658,8 +659,8 @@ int cmd_plot(int argc, char **argv)
 	j.co = (struct compare_opts){ .threshold = defaults.threshold,
 				      .min_runs = defaults.min_runs, .seed = defaults.seed };
 	rc = parse_opts(&cli, argc, argv, &j, &p);
-	if (rc || cli.status)
-		return rc ? rc : cli.status;
+	if (rc)
+		return rc < 0 ? cli.status : rc;
 	j.co.metric = j.metric;
 	j.frame.dir = j.dir;
 	j.frame.name = j.name;
