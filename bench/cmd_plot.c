@@ -51,6 +51,7 @@ static const char *const axis_names[] = {
 	"driver", "backing", "state", "op", "flags", "pages-per-call",
 };
 #define NR_AXES (sizeof(axis_names) / sizeof(axis_names[0]))
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-"
 #define LEFT_OUT_SHOWN 4	/* cases left out named on stderr */
 
 /* ---- options ---- */
@@ -83,7 +84,7 @@ static int parse_output(struct cli *cli, struct plot_job *j, const char *arg, in
 		len -= 4;
 	}
 	if (!len || len >= sizeof(j->name) || base[0] == '.' ||
-	    strspn(base, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") < len)
+	    strspn(base, NAME_CHARS) < len)
 		return cli_usage_error(cli, "bad -o '%s': DIR/NAME, NAME of letters, digits, "
 				       "'.', '_', '+', '-'", arg);
 	snprintf(j->name, sizeof(j->name), "%.*s", (int)len, base);
@@ -162,14 +163,16 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct plot_job *j
 			kind_given = true;
 			break;
 		case O_METRIC:
-			if (strcmp(optarg, "pin") && strcmp(optarg, "unpin") && strcmp(optarg, "call"))
-				return cli_usage_error(cli, "unknown metric '%s' (pin, unpin, call)",
-						       optarg);
+			if (strcmp(optarg, "pin") && strcmp(optarg, "unpin") &&
+			    strcmp(optarg, "call"))
+				return cli_usage_error(cli, "unknown metric '%s' (pin, unpin, "
+						       "call)", optarg);
 			j->metric = optarg;
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "png") && strcmp(optarg, "svg"))
-				return cli_usage_error(cli, "unknown format '%s' (png, svg)", optarg);
+				return cli_usage_error(cli, "unknown format '%s' (png, svg)",
+						       optarg);
 			p->format = !strcmp(optarg, "svg") ? PLOT_SVG : PLOT_PNG;
 			break;
 		case O_SIZE:
@@ -191,7 +194,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct plot_job *j
 			break;
 		case O_NAMES:
 			if (!strchr(optarg, ','))
-				return cli_usage_error(cli, "bad --names '%s' (NAME_A,NAME_B)", optarg);
+				return cli_usage_error(cli, "bad --names '%s' (NAME_A,NAME_B)",
+						       optarg);
 			p->names = optarg;
 			break;
 		case O_BASELINE:

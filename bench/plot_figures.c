@@ -151,7 +151,10 @@ out:
 	return rc;
 }
 
-/* Every sample of every run of the row's case on side s, in one array (to free). */
+/*
+ * Every sample of every run of the row's case on side s, in one array (to free);
+ * *runs: the most runs a side had.
+ */
 static int pooled(const struct plot_job *j, const struct side *s, const struct row *r,
 		  struct plot_samples *out, size_t *runs)
 {
@@ -216,13 +219,16 @@ int figure_dist(struct plot_job *j)
 	left_out_line(j, more, sizeof(more));
 	if (pd.style == PLOT_BOX) {
 		job_caption_line(j, "box: p25 to p75, thick bar: median, whiskers: p10 to p90 of "
-				 "every sample of every run (up to %zu runs)%s%s", runs,
+				 "every sample of every run (%zu run%s)%s%s", runs,
+				 runs == 1 ? "" : "s",
 				 pd.points ? "; dots: the samples" : "", more);
 		j->frame.ylabel = j->unit;
 		job_widen(j, nc, 32 * (ns + 1));
 	} else {
 		job_caption_line(j, "each line: the share of the samples (every sample of every "
-				 "run, up to %zu runs) at or below a value%s", runs, more);
+				 "run, %zu run%s) at or below a value%s", runs,
+				 runs == 1 ? "" : "s",
+				 more);
 		j->frame.xlabel = j->unit;
 	}
 	if (plot_dist(&j->frame, &pd, why, sizeof(why)))
@@ -486,10 +492,10 @@ int figure_trend(struct plot_job *j)
 	if (j->has_base)
 		job_caption_line(j, "%s regressed by more than %g%% against the baseline %s "
 				 "(%zu run%s), each run alone (%s): %zu of %zu cases",
-				 ringed ? "ringed: the first run that" : "no run", 100 * j->co.threshold,
-				 side_kernel(&j->base), j->base.nr_runs, j->base.nr_runs == 1 ? "" : "s",
-				 j->exact ? "-icount" : "within-run noise only: a hint, not a verdict",
-				 ringed, nc);
+				 ringed ? "ringed: the first run that" : "no run",
+				 100 * j->co.threshold, side_kernel(&j->base), j->base.nr_runs,
+				 j->base.nr_runs == 1 ? "" : "s", j->exact ? "-icount" :
+				 "within-run noise only: a hint, not a verdict", ringed, nc);
 	j->frame.ylabel = j->unit;
 	if (plot_trend(&j->frame, &pt, why, sizeof(why)))
 		rc = draw_failed(why);
