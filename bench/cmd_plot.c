@@ -350,7 +350,7 @@ static int pick_rows(struct plot_job *j, const struct parsed *p)
 }
 
 /* Rows say what tells them apart, the title what all share (as compare's rows). */
-static int label_rows(struct plot_job *j)
+static int label_plot_rows(struct plot_job *j)
 {
 	const struct result_case **cs = calloc(j->rows.n, sizeof(*cs));
 	unsigned int parts;
@@ -481,7 +481,7 @@ static const char *get_cpu(const struct result *r, char *b, size_t n)
 static const char *get_accel(const struct result *r, char *b, size_t n)
 {
 	snprintf(b, n, "%s%s", r->env.accelerator ? r->env.accelerator : "accelerator unknown",
-		 env_icount(&r->env) ? " -icount" : "");
+		 run_exact(r) ? " -icount" : "");
 	return b;
 }
 
@@ -676,7 +676,7 @@ int cmd_plot(int argc, char **argv)
 	} else {
 		rc = pick_rows(&j, &p);
 		if (!rc)
-			rc = label_rows(&j);
+			rc = label_plot_rows(&j);
 	}
 	if (rc < 0) {
 		fprintf(stderr, "gupbench plot: out of memory\n");

@@ -98,7 +98,7 @@ size_t env_diff(const struct side *a, const struct side *b, struct env_diff *out
 /* What the reader must be told before the numbers (report.warnings). */
 void make_warnings(struct report *rp);
 /* The run was under QEMU -icount (its ns are instructions): icount set, not "0". */
-bool env_icount(const struct env *e);
+bool run_exact(const struct result *r);
 /* Every run of the side was under -icount. */
 bool side_exact(const struct side *s);
 /* The kernel release of the side's runs, or "(several kernels)". */

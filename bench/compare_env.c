@@ -136,16 +136,16 @@ size_t env_diff(const struct side *a, const struct side *b, struct env_diff *out
 	return n;
 }
 
-bool env_icount(const struct env *e)
+/* The VM test bed sets GUPBENCH_ICOUNT to 0 or 1: "0" is a run in real time. */
+bool run_exact(const struct result *r)
 {
-	/* scripts/vm-run records GUPBENCH_ICOUNT=0 for its wall-clock boots */
-	return e->icount && *e->icount && strcmp(e->icount, "0");
+	return r->env.icount && *r->env.icount && strcmp(r->env.icount, "0");
 }
 
 bool side_exact(const struct side *s)
 {
 	for (size_t i = 0; i < s->nr_runs; i++)
-		if (!env_icount(&s->runs[i].env))
+		if (!run_exact(&s->runs[i]))
 			return false;
 	return s->nr_runs > 0;
 }

@@ -405,7 +405,7 @@ static int first_regressed(const struct plot_job *j, const struct row *r, const 
 		if (!c || !case_usable(c, j->metric))
 			continue;
 		one.v = metric_samples(c, j->metric, &one.n);
-		o.exact = side_exact(&j->base) && env_icount(&run->env);
+		o.exact = side_exact(&j->base) && run_exact(run);
 		if (cmp_case(&base, &b, &o, &res)) {
 			if (errno == EINVAL)
 				continue;
