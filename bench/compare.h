@@ -106,6 +106,15 @@ struct report {
 int side_load(struct side *s, char **paths, int n, const char *cmd);
 void side_free(struct side *s);
 
+/* The case's raw samples of metric (pin, unpin, call), *n of them; NULL if none. */
+const double *metric_samples(const struct result_case *c, const char *metric, size_t *n);
+/* Ran, ok, and has samples of metric. */
+bool case_usable(const struct result_case *c, const char *metric);
+/* The run's case with this key (case_key()), or NULL. */
+const struct result_case *find_case(const struct result *r, const char *key);
+/* The runs of s holding the row's case usable for metric: *out (to free), *n of them. */
+int side_runs(const struct side *s, const struct row *r, const char *metric,
+	      struct cmp_run **out, size_t *n);
 /* Every case of both sides' runs, in the order first seen, A first (compare_rows.c). */
 int collect_rows(const struct side *a, const struct side *b, struct rows *rs);
 /* Label the rows by what tells them apart; what all share goes to common. */

@@ -15,7 +15,7 @@ static const struct series *metric_series(const struct result_case *c, const cha
 	return !strcmp(metric, "unpin") ? &c->unpin : &c->pin;
 }
 
-static const double *metric_samples(const struct result_case *c, const char *metric, size_t *n)
+const double *metric_samples(const struct result_case *c, const char *metric, size_t *n)
 {
 	const struct series *s = metric_series(c, metric);
 
@@ -25,7 +25,7 @@ static const double *metric_samples(const struct result_case *c, const char *met
 	return s->ns_per_page;
 }
 
-static bool case_usable(const struct result_case *c, const char *metric)
+bool case_usable(const struct result_case *c, const char *metric)
 {
 	size_t n;
 	const double *v;
@@ -37,7 +37,7 @@ static bool case_usable(const struct result_case *c, const char *metric)
 }
 
 /* The run's case with this key, or NULL. */
-static const struct result_case *find_case(const struct result *r, const char *key)
+const struct result_case *find_case(const struct result *r, const char *key)
 {
 	char k[256];
 
@@ -113,7 +113,7 @@ int label_rows(struct rows *rs, unsigned int omit, char *common, size_t n)
 }
 
 /* The runs of one side holding the row's case, usable for metric. */
-static int side_runs(const struct side *s, const struct row *r, const char *metric,
+int side_runs(const struct side *s, const struct row *r, const char *metric,
 		     struct cmp_run **out, size_t *n)
 {
 	struct cmp_run *v = calloc(s->nr_runs ? s->nr_runs : 1, sizeof(*v));

@@ -270,6 +270,48 @@ static int bootstrap(const struct side *a, const struct side *b, const struct cm
 	return 0;
 }
 
+int cmp_median_interval(const struct cmp_side *in, const struct cmp_opts *o, double *median,
+			double *lo, double *hi)
+{
+	char why[96];
+	double *v, *meds;
+	unsigned int *count;
+	struct side s;
+	struct rng g;
+
+	*median = *lo = *hi = NAN;
+	if (!o || !(o->level > 0 && o->level < 1) || o->resamples == 0 ||
+	    side_check(in, 'A', why, sizeof(why))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (side_init(&s, in))
+		return -1;
+	v = malloc(o->resamples * sizeof(*v));
+	meds = malloc(s.nr * sizeof(*meds));
+	count = malloc(s.max_n * sizeof(*count));
+	if (!v || !meds || !count) {
+		free(v);
+		free(meds);
+		free(count);
+		side_free(&s);
+		errno = ENOMEM;
+		return -1;
+	}
+	rng_seed(&g, o->seed);
+	for (unsigned int i = 0; i < o->resamples; i++)
+		v[i] = resampled_side(&s, meds, count, &g);
+	qsort(v, o->resamples, sizeof(*v), cmp_double);
+	*median = s.median;
+	*lo = quantile_sorted(v, o->resamples, (1 - o->level) / 2);
+	*hi = quantile_sorted(v, o->resamples, (1 + o->level) / 2);
+	free(v);
+	free(meds);
+	free(count);
+	side_free(&s);
+	return 0;
+}
+
 struct rank_item {
 	double v;
 	int from_x;

@@ -105,6 +105,15 @@ void cmp_opts_init(struct cmp_opts *o);
 int cmp_case(const struct cmp_side *a, const struct cmp_side *b, const struct cmp_opts *o,
 	     struct cmp_result *r);
 
+/*
+ * One side on its own: the median of its run medians and the percentile interval at
+ * o->level of the same hierarchical bootstrap cmp_case() uses (runs, then samples within
+ * each run, o->resamples times from o->seed). For error bars of a side's median; the
+ * interval of a change is cmp_case()'s. 0, or -1 (EINVAL: as cmp_case(); ENOMEM).
+ */
+int cmp_median_interval(const struct cmp_side *s, const struct cmp_opts *o, double *median,
+			double *lo, double *hi);
+
 /* "no change", "improved", "regressed", "inconclusive". */
 const char *cmp_verdict_name(enum cmp_verdict v);
 

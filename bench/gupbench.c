@@ -19,6 +19,7 @@ static void usage(FILE *f)
 		"  compare [options] A... -- B...  the same cases of two sets of runs, B against A\n"
 		"  history [options] PATH...    each case per kernel in time order: which regressed first\n"
 		"  report [options] [IN]        expand the gupbench directives of a report (REPORT.md)\n"
+		"  plot [options] -o DIR/NAME A... [-- B...]  figures of runs (gnuplot)\n"
 		"  overhead [ITERATIONS]        the module's own timing cost (1-page pin_fast)\n"
 		"  version                      print the version\n"
 		"gupbench <command> --help lists its options; bad input gets one line on stderr\n"
@@ -76,6 +77,8 @@ int main(int argc, char **argv)
 		return cmd_history(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "plot"))
+		return cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("gupbench %s (%s)\n", GUPBENCH_VERSION, GUPBENCH_GIT);
 		return 0;

@@ -236,8 +236,8 @@ int gp_open(struct gp *g, const struct plot_frame *f, const char *kind, char *wh
 void gp_frame(struct gp *g, const char *xlabel, const char *ylabel)
 {
 	const struct plot_frame *f = g->f;
-	int caption = f->caption || g->skipped;
-	double top = f->title ? 34.0 / g->height : 0, bottom = caption ? 24.0 / g->height : 0;
+	int caption = f->caption || g->skipped, lines = 1;
+	double top = f->title ? 34.0 / g->height : 0, bottom;
 	FILE *o = g->gp;
 
 	/*
@@ -245,6 +245,10 @@ void gp_frame(struct gp *g, const char *xlabel, const char *ylabel)
 	 * plot, with margins gnuplot sizes for the key and tick labels, gets the
 	 * rest (gnuplot would draw the key above a title).
 	 */
+	for (const char *c = f->caption; c && *c; c++)
+		lines += *c == '\n';
+	/* a caption line is 11 pixels; a label's first line is at its place, the rest below */
+	bottom = caption ? (28.0 + 11 * (lines - 1)) / g->height : 0;
 	fprintf(o, "set origin 0,%.4f\nset size 1,%.4f\n", bottom, 1 - top - bottom);
 	if (f->title) {
 		fputs("set label 1 ", o);
@@ -263,7 +267,7 @@ void gp_frame(struct gp *g, const char *xlabel, const char *ylabel)
 		fputs(" . ", o);
 		gp_str(o, more);
 		fprintf(o, " at screen 0.01, screen %.4f left font ',8' tc rgb '#555555'\n",
-			12.0 / g->height);
+			(12.0 + 11 * (lines - 1)) / g->height);
 	}
 	xlabel = f->xlabel ? f->xlabel : xlabel;
 	ylabel = f->ylabel ? f->ylabel : ylabel ? ylabel : "ns per 4 KiB page";

@@ -34,7 +34,7 @@ struct plot_frame {
 	enum plot_format format;
 	int width, height;	/* pixels; 0 means PLOT_WIDTH x PLOT_HEIGHT */
 	const char *title;
-	const char *caption;	/* one line under the plot: kernels, machine, tool */
+	const char *caption;	/* under the plot: kernels, machine, tool; '\n' between lines */
 	const char *xlabel;	/* with units; NULL: the kind's default */
 	const char *ylabel;	/* with units; NULL: "ns per 4 KiB page" */
 };
@@ -103,6 +103,7 @@ struct plot_xy {
 	const struct plot_series *series;
 	int xlog2;		/* x on a log2 scale (plot_pages_per_call sets it) */
 	int yzero;		/* y axis from 0 rather than from the data's range */
+	int ylog;		/* y on a log10 scale (values spanning decades); not with yzero */
 };
 int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size_t n);
 int plot_pages_per_call(const struct plot_frame *f, const struct plot_xy *p,
@@ -122,7 +123,7 @@ struct plot_trend_case {
 
 struct plot_trend {
 	size_t n_runs, n_cases;
-	const char *const *labels;	/* n_runs: "6.12.117" */
+	const char *const *labels;	/* n_runs: "6.12.117"; "": a tick without text */
 	const char *const *sublabels;	/* NULL, or n_runs: "2025-03-01" */
 	const struct plot_trend_case *cases;
 };

@@ -76,7 +76,8 @@ static void box_data(struct gp *g, const struct plot_dist *p, double *buf, int *
 	}
 }
 
-static void box_script(struct gp *g, const struct plot_dist *p, const int *box, const int *pts)
+static void box_script(struct gp *g, const struct plot_dist *p, const int *box, const int *pts,
+		       int positive)
 {
 	const char *dat = g->f->name;
 	FILE *o = g->gp;
@@ -90,9 +91,11 @@ static void box_script(struct gp *g, const struct plot_dist *p, const int *box, 
 		fprintf(o, " %zu", c);
 	}
 	fprintf(o, ")\nset offsets 0, 0, graph 0.05, graph 0.05\n"
+		"%s"
 		"set boxwidth %g absolute\nset errorbars 1\nset pointintervalbox 1e-4\n"
 		"# boxes: p25 to p75; whiskers: p10 to p90; thick bar: median\nplot \\\n",
-		GROUP_WIDTH / p->n_sides * 0.8);
+		/* times: the margin below the lowest box stops at 0 */
+		positive ? "set yrange [0<*:*]\n" : "", GROUP_WIDTH / p->n_sides * 0.8);
 	for (s = 0; s < p->n_sides; s++) {
 		fprintf(o, "\t'%s.dat' index %d using 1:3:2:6:5 with candlesticks whiskerbars 0.5 "
 			"lt %zu lw 1.5 fs solid 0.25 title ", dat, box[s], s + 1);
@@ -149,7 +152,8 @@ static void ecdf(struct gp *g, const struct plot_dist *p, double *buf, int *bloc
 
 int plot_dist(const struct plot_frame *f, const struct plot_dist *p, char *why, size_t n)
 {
-	size_t k, most = 0;
+	size_t k, i, most = 0;
+	int positive = 1;
 	int *box, *pts;
 	double *buf;
 	struct gp g;
@@ -166,6 +170,8 @@ int plot_dist(const struct plot_frame *f, const struct plot_dist *p, char *why, 
 		}
 		if (p->s[k].n > most)
 			most = p->s[k].n;
+		for (i = 0; i < p->s[k].n; i++)
+			positive &= !(p->s[k].v[i] < 0);
 	}
 	if (gp_open(&g, f, p->style == PLOT_ECDF ? "ecdf" : "box", why, n))
 		return -1;
@@ -182,7 +188,7 @@ int plot_dist(const struct plot_frame *f, const struct plot_dist *p, char *why, 
 		ecdf(&g, p, buf, box);
 	} else {
 		box_data(&g, p, buf, box, pts);
-		box_script(&g, p, box, pts);
+		box_script(&g, p, box, pts, positive);
 	}
 	ret = gp_finish(&g);
 	free(buf);

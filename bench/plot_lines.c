@@ -2,6 +2,7 @@
 /* Lines with error bars: any x, pages per call on a log2 scale, a trend over runs. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "plot_gp.h"
 #include "util.h"
 
@@ -36,6 +37,38 @@ static void plot_line(struct gp *g, int b, size_t i, const char *name, int last)
 	gp_name(g->gp, name);
 	fprintf(g->gp, ", \\\n\t'%s.dat' index %d using 1:2:3:4 with yerrorbars lt %zu lw 1.5 "
 		"ps 0.8 notitle%s\n", g->f->name, b, i + 1, last ? "" : ", \\");
+}
+
+/*
+ * A log y axis over the data (with room), not out to whole decades, ticks at
+ * 1, 2 and 5 of each decade: a plot within one decade still has numbers.
+ */
+static void ylog_axis(struct gp *g, const struct plot_xy *p)
+{
+	double lo = INFINITY, hi = 0;
+	const char *sep = "";
+
+	for (size_t s = 0; s < p->n_series; s++)
+		for (size_t i = 0; p->series[s].pt && i < p->series[s].n; i++) {
+			const struct plot_value *v = &p->series[s].pt[i].v;
+			double y[3] = { v->y, v->lo, v->hi };
+
+			for (int k = 0; k < 3; k++)
+				if (isfinite(y[k]) && y[k] > 0) {
+					lo = fmin(lo, y[k]);
+					hi = fmax(hi, y[k]);
+				}
+		}
+	fputs("set logscale y 10\nset format y '%g'\nset grid mytics\n", g->gp);
+	if (!(hi > 0))
+		return;
+	fprintf(g->gp, "set yrange [%.6g:%.6g]\nset ytics (", lo / 1.25, hi * 1.25);
+	for (double d = pow(10, floor(log10(lo / 1.25))); d <= hi * 1.25 * 10; d *= 10)
+		for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
+			fprintf(g->gp, "%s%.6g", sep, m * d);
+			sep = ", ";
+		}
+	fputs(")\n", g->gp);
 }
 
 int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size_t n)
@@ -77,6 +110,8 @@ int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size
 		fputs("set logscale x 2\nset format x '%g'\n", g.gp);
 	if (p->yzero)
 		fputs("set yrange [0:*]\n", g.gp);
+	else if (p->ylog)
+		ylog_axis(&g, p);
 	fputs("set errorbars 0.5\nplot \\\n", g.gp);
 	for (s = 0; s < p->n_series; s++)
 		plot_line(&g, block[s], s, p->series[s].name, s + 1 == p->n_series);
@@ -94,11 +129,43 @@ int plot_pages_per_call(const struct plot_frame *f, const struct plot_xy *p, cha
 	return plot_xy(f, p ? &log2 : NULL, why, n);
 }
 
-/* Label every run while they fit; past 24 runs, every k-th. */
+static size_t text_len(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/*
+ * Whether two labelled runs are too close for their labels side by side: a
+ * character is about 6.5 pixels, the plot about 85% of the width. An empty
+ * label (a run like the one before it) takes no room.
+ */
+static int labels_collide(const struct gp *g, const struct plot_trend *p, size_t every)
+{
+	double per_run = 0.85 * g->width / p->n_runs;
+	size_t r, last = 0, last_len = 0;
+	int seen = 0;
+
+	for (r = 0; r < p->n_runs; r += every) {
+		size_t len = text_len(p->labels[r]);
+
+		if (p->sublabels && text_len(p->sublabels[r]) > len)
+			len = text_len(p->sublabels[r]);
+		if (!len)
+			continue;
+		if (seen && (r - last) * per_run < 6.5 * (len + last_len) / 2 + 8)
+			return 1;
+		seen = 1;
+		last = r;
+		last_len = len;
+	}
+	return 0;
+}
+
+/* Label every run while they fit; past 24 runs, every k-th. Tilted when they collide. */
 static void trend_tics(struct gp *g, const struct plot_trend *p)
 {
 	size_t r, every = (p->n_runs + 23) / 24;
-	int tilt = p->n_runs > 8;
+	int tilt = labels_collide(g, p, every);
 
 	fprintf(g->gp, "set xrange [-0.5:%g]\n", p->n_runs - 0.5);
 	if (g->f->xlabel && p->sublabels && !tilt)
@@ -106,8 +173,12 @@ static void trend_tics(struct gp *g, const struct plot_trend *p)
 	fputs(tilt ? "set xtics rotate by 30 right scale 0.5 (" : "set xtics scale 0.5 (", g->gp);
 	for (r = 0; r < p->n_runs; r += every) {
 		fputs(r ? ", " : "", g->gp);
-		gp_name(g->gp, p->labels[r]);
-		if (p->sublabels && p->sublabels[r]) {
+		/* an empty label stays empty: a tick without text */
+		if (p->labels[r] && !*p->labels[r])
+			gp_str(g->gp, "");
+		else
+			gp_name(g->gp, p->labels[r]);
+		if (p->sublabels && p->sublabels[r] && *p->sublabels[r]) {
 			/* Tilted, a second line would stray from its tick: one line then. */
 			fputs(tilt ? " . '  ' . " : " . \"\\n\" . ", g->gp);
 			gp_str(g->gp, p->sublabels[r]);
@@ -119,7 +190,7 @@ static void trend_tics(struct gp *g, const struct plot_trend *p)
 
 int plot_trend(const struct plot_frame *f, const struct plot_trend *p, char *why, size_t n)
 {
-	int *block, marks = -1;
+	int *block, marks = -1, positive = 1;
 	size_t c, r;
 	struct gp g;
 
@@ -135,6 +206,8 @@ int plot_trend(const struct plot_frame *f, const struct plot_trend *p, char *why
 	for (c = 0; c < p->n_cases; c++) {
 		const struct plot_trend_case *tc = &p->cases[c];
 
+		for (r = 0; tc->v && r < p->n_runs; r++)
+			positive &= !(tc->v[r].y < 0);
 		block[c] = gp_block(&g, "%s: run, median, lo, hi", gp_or(tc->name));
 		for (r = 0; tc->v && r < p->n_runs; r++) {
 			/* A case not measured in a run: no value to report, a break in its line. */
@@ -158,8 +231,10 @@ int plot_trend(const struct plot_frame *f, const struct plot_trend *p, char *why
 	}
 	gp_frame(&g, NULL, NULL);
 	trend_tics(&g, p);
-	fputs("set grid xtics\nset offsets 0, 0, graph 0.05, graph 0.05\n"
-	      "set errorbars 0.5\nplot \\\n", g.gp);
+	fputs("set grid xtics\nset offsets 0, 0, graph 0.05, graph 0.05\n", g.gp);
+	if (positive)
+		fputs("set yrange [0<*:*]\n", g.gp);	/* the margin below stops at 0 */
+	fputs("set errorbars 0.5\nplot \\\n", g.gp);
 	for (c = 0; c < p->n_cases; c++)
 		plot_line(&g, block[c], c, p->cases[c].name, c + 1 == p->n_cases && marks < 0);
 	if (marks >= 0)

@@ -15,7 +15,7 @@ expect_usage_error() {
 	ok $? "$what: exit $rc, $lines line(s): $(head -c 120 "$tmp/err")"
 }
 
-plan 63
+plan 67
 expect_usage_error "no command"
 expect_usage_error "unknown command" frobnicate
 expect_usage_error "unknown option" run --bogus
@@ -38,7 +38,7 @@ expect_usage_error "--op for iouring and futex" run --driver iouring,futex --op 
 expect_usage_error "--flags for futex" run --driver futex --flags WRITE
 expect_usage_error "unknown op for kmod" run --driver kmod --op pin_slow
 # every subcommand, the same four kinds of bad input, the same one-line form
-for cmd in run list show overhead compare history report; do
+for cmd in run list show overhead compare history report plot; do
 	expect_usage_error "$cmd: unknown option" $cmd --bogus
 	expect_usage_error "$cmd: unknown short option" $cmd -Z
 	expect_usage_error "$cmd: missing value" $cmd --format
@@ -56,14 +56,14 @@ expect_usage_error "overhead: zero count" overhead 0
 expect_usage_error "run: a value for a flag" run --force=yes
 # one prefix: "gupbench <cmd>: "
 bad=
-for cmd in run list show overhead compare history report; do
+for cmd in run list show overhead compare history report plot; do
 	"$GUPBENCH" $cmd --bogus >/dev/null 2>"$tmp/err"
 	grep -q "^gupbench $cmd: unknown option '--bogus'" "$tmp/err" || bad="$bad $cmd"
 done
 [ -z "$bad" ]
 ok $? "every subcommand's message starts 'gupbench <cmd>: '${bad:+ (not:$bad)}"
 bad=
-for cmd in run list show overhead compare history report; do
+for cmd in run list show overhead compare history report plot; do
 	"$GUPBENCH" $cmd --help >"$tmp/out" 2>"$tmp/err" && [ ! -s "$tmp/err" ] &&
 		grep -q "^usage: gupbench $cmd" "$tmp/out" || bad="$bad $cmd"
 done

@@ -531,6 +531,35 @@ static void reproducible(void)
 	       "another seed: a slightly different interval [%.4f, %.4f]", r2.ci_lo, r2.ci_hi);
 }
 
+/* One side's error bar: the median cmp_case() reports, an interval around it. */
+static void median_interval(void)
+{
+	static struct set a, b;
+	double m, lo, hi, m2, lo2, hi2, wide;
+	struct cmp_opts o;
+	struct cmp_result r;
+
+	cmp_opts_init(&o);
+	rs = 7;
+	make(&a, 5, 50, &vm);
+	make(&b, 5, 50, &vm);
+	cmp_case(&a.side, &b.side, &o, &r);
+	cmp_median_interval(&a.side, &o, &m, &lo, &hi);
+	cmp_median_interval(&a.side, &o, &m2, &lo2, &hi2);
+	tap_ok(m == r.median_a && lo < m && m < hi && m2 == m && lo2 == lo && hi2 == hi,
+	       "a side's median %.3f, as cmp_case's, in its interval [%.3f, %.3f], reproducible",
+	       m, lo, hi);
+	wide = hi / lo;
+	a.side.nr_runs = 1;
+	cmp_median_interval(&a.side, &o, &m, &lo, &hi);
+	tap_ok(hi / lo < wide && lo <= m && m <= hi,
+	       "one run: only the within-run spread, narrower [%.3f, %.3f]", lo, hi);
+	a.side.nr_runs = 0;
+	errno = 0;
+	tap_ok(cmp_median_interval(&a.side, &o, &m, &lo, &hi) == -1 && errno == EINVAL && isnan(m),
+	       "no runs: EINVAL, NaN");
+}
+
 static void bad_input(void)
 {
 	const double ok[] = { 1, 2, 3 }, zero[] = { 1, 0, 3 }, nan_[] = { 1, NAN, 3 };
@@ -617,6 +646,7 @@ int main(int argc, char **argv)
 	few_runs();
 	exact_mode();
 	reproducible();
+	median_interval();
 	bad_input();
 	detectable();
 	timing();

@@ -302,7 +302,7 @@ static void kinds(void)
 	struct plot_bars bars = { 3, 2, groups, sides, bar_v, notes };
 	struct plot_dist box = { PLOT_BOX, 1, 3, 2, groups, sides, sets };
 	struct plot_dist ecdf = { PLOT_ECDF, 0, 3, 2, groups, sides, sets };
-	struct plot_xy xy = { 2, series, 0, 1 };
+	struct plot_xy xy = { 2, series, 0, 1, 0 };
 	struct plot_trend_case cases[] = { { "anon", runs[0], 3 }, { "shmem", runs[1], -1 } };
 	struct plot_trend trend = { 5, 2, releases, dates, cases };
 
