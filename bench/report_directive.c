@@ -340,7 +340,10 @@ int directive_run(const struct directive *d, const char *exe, char **out, size_t
 		snprintf(err, n, "printed nothing");
 		goto out;
 	}
-	fputs(etext, stderr);
+	/*
+	 * What a command that succeeded says on stderr (plot's "left out ...") is also in
+	 * its output (the caption); a report run stays one line or none.
+	 */
 	rc = show(d, text, tlen, out, len, err, n);
 	if (rc && !*err)
 		snprintf(err, n, "out of memory");
