@@ -50,6 +50,7 @@ struct run_args {
 	const char *out;
 	bool force, quiet;
 	bool sequential;	/* --order sequential: each case whole, one after the other */
+	int rounds;		/* --rounds; 0: the default */
 	size_t size;
 	int samples, warmup, count_ops;
 };
@@ -97,8 +98,11 @@ static const cli_view run_views[CLI_NR_FORMATS] = {
 	"  --flags LIST        kmod: one flag combination, e.g. WRITE,LONGTERM or none;\n" \
 	"                      repeat for several (default WRITE,LONGTERM)\n" \
 	"  --nr-pages LIST     kmod: pages per call, numbers or 'all' (default all)\n" \
-	"  --order O           interleaved (default: round i takes sample i of every case,\n" \
-	"                      so drift hits all cases alike) or sequential (case by case)\n" \
+	"  --order O           interleaved (default: every case takes its turn in each of\n" \
+	"                      --rounds rounds, so drift hits all cases alike) or\n" \
+	"                      sequential (case by case)\n" \
+	"  --rounds N          interleaved: rounds the samples are spread over (default:\n" \
+	"                      one per sample; fewer take less time)\n" \
 	"  --cpu N             bind the measuring thread to CPU N\n" \
 	"  --mem-node N        bind buffers to NUMA node N\n" \
 	"  -f, --format F      stdout: table | json | csv (default table)\n" \
@@ -287,7 +291,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		      struct run_opts *o, bool *stop)
 {
 	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
-	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORCE, O_ORDER };
+	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORCE, O_ORDER,
+	       O_ROUNDS };
 	static const struct option longopts[] = {
 		{ "driver", required_argument, NULL, O_DRIVER },
 		{ "backing", required_argument, NULL, O_BACKING },
@@ -305,6 +310,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		{ "mem-node", required_argument, NULL, O_MEM_NODE },
 		{ "force", no_argument, NULL, O_FORCE },
 		{ "order", required_argument, NULL, O_ORDER },
+		{ "rounds", required_argument, NULL, O_ROUNDS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_OPTION_FORMAT,
@@ -318,7 +324,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 	} ints[] = {
 		{ O_SAMPLES, 1, &a->samples }, { O_WARMUP, 0, &a->warmup },
 		{ O_COUNT, 0, &a->count_ops }, { O_CPU, 0, &o->cpu },
-		{ O_MEM_NODE, 0, &o->mem_node },
+		{ O_MEM_NODE, 0, &o->mem_node }, { O_ROUNDS, 1, &a->rounds },
 	};
 	int opt, rc = 0;
 
@@ -390,6 +396,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 	}
 	if (rc)
 		return rc;
+	if (a->sequential && a->rounds)
+		return cli_usage_error(cli, "--rounds is for --order interleaved");
 	rc = cli_no_more_operands(cli, argc, argv, 0);
 	if (!rc)
 		rc = check_axes(cli, a);
@@ -405,6 +413,14 @@ static void apply_preset(struct run_args *a, struct run_opts *o)
 	o->samples = a->samples ? a->samples : p->samples;
 	o->warmup = a->warmup >= 0 ? a->warmup : p->warmup;
 	o->count_ops = a->count_ops >= 0 ? a->count_ops : 3;
+	/*
+	 * Interleaved: a round per sample by default, so that sample i of every case
+	 * is taken moments apart; each round costs a fresh buffer per case, and
+	 * fewer rounds (--rounds) trade some of the pairing for time.
+	 */
+	o->rounds = a->sequential ? 1 : a->rounds ? a->rounds : o->samples;
+	if (o->rounds > o->samples)
+		o->rounds = o->samples;
 	if (!a->nr_states) {
 		a->nr_states = p->nr_states;
 		memcpy(a->states, p->states, sizeof(p->states));
@@ -603,6 +619,7 @@ static void set_params(struct result *r, const struct run_args *a, const struct 
 	p->cpu = o->cpu;
 	p->mem_node = o->mem_node;
 	p->order = strdup(a->sequential ? "sequential" : "interleaved");
+	p->rounds = o->rounds;
 }
 
 /* Case after case, each whole; the file rewritten after every case. 0, or 1 (no memory). */
@@ -667,13 +684,16 @@ static int run_interleaved(struct matrix *m, const struct run_opts *o, struct co
 			case_run_begin(&cr[i], &m->cells[i].cs, o, &r->cases[i]);
 		}
 	}
-	for (int round = 0; round < o->samples && !stop_requested; round++) {
+	for (int round = 0; round < o->rounds && !stop_requested; round++) {
+		/* the samples spread evenly: the first (samples % rounds) rounds take one more */
+		int nr = o->samples / o->rounds + (round < o->samples % o->rounds);
+
 		for (int i = 0; i < m->n && !stop_requested; i++) {
 			if (!cr[i].c || cr[i].done)
 				continue;
 			if (show_progress)
-				progress_round(round, o->samples, i, m->n, t0, &m->cells[i].cs);
-			case_run_round(&cr[i], o, ctr, 1);
+				progress_round(round, o->rounds, i, m->n, t0, &m->cells[i].cs);
+			case_run_round(&cr[i], o, ctr, nr);
 			case_run_fill(&cr[i]);
 		}
 		if (write_result(out, r)) {

@@ -58,6 +58,7 @@ struct run_opts {
 	size_t size;			/* bytes per buffer */
 	int samples;
 	int warmup;
+	int rounds;			/* interleaved: rounds the samples are spread over */
 	int count_ops;			/* ops of the untimed counting pass; 0: none */
 	const char *file_dir;		/* where file-backed backings create files */
 	const char *kmod_dev;		/* NULL: $GUPBENCH_DEV or /dev/gupbench (kmod_device()) */

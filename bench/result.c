@@ -242,6 +242,7 @@ int result_init(struct result *r, int argc, char **argv)
 		r->command[i + 1] = xstrdup(argv[i]);
 	r->params.cpu = r->params.mem_node = -1;
 	r->params.samples = r->params.warmup = r->params.count_ops = -1;
+	r->params.rounds = -1;
 	sysinfo_collect(&r->env);
 	timestamp(&r->started);
 	return 0;

@@ -186,6 +186,7 @@ struct run_params {
 	char *file_dir;
 	int cpu, mem_node;		/* -1: not bound */
 	char *order;			/* "interleaved" or "sequential"; NULL in older files */
+	int rounds;			/* interleaved: rounds the samples were spread over; -1 */
 };
 
 struct result {

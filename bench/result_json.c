@@ -461,6 +461,7 @@ static json_object *params_json(const struct run_params *p)
 	add(o, "cpu", json_object_new_int(p->cpu));
 	add(o, "mem_node", json_object_new_int(p->mem_node));
 	add(o, "order", jstr(p->order));
+	add(o, "rounds", jcount(p->rounds));
 	return o;
 }
 
@@ -1078,6 +1079,7 @@ static void params_from_json(struct rd *rd, json_object *p, struct run_params *o
 	get_int(rd, p, "parameters", "cpu", &o->cpu);
 	get_int(rd, p, "parameters", "mem_node", &o->mem_node);
 	get_str(rd, p, "parameters", "order", &o->order);
+	get_int(rd, p, "parameters", "rounds", &o->rounds);
 }
 
 static void result_from_json(struct rd *rd, json_object *root, struct result *r)

@@ -254,9 +254,9 @@ void result_print_table(FILE *f, const struct result *r)
 	if (uniform(r, offsetof(struct result_case, samples), &samples)) {
 		fprintf(f, "%s%d samples", nshared++ ? ", " : "all cases: ", samples);
 		if (uniform(r, offsetof(struct result_case, warmup), &warmup))
-			fprintf(f, " + %d warm-up%s", warmup,
-				r->params.order && !strcmp(r->params.order, "interleaved") ?
-				" each, interleaved" : "");
+			fprintf(f, " + %d warm-up", warmup);
+		if (r->params.order && !strcmp(r->params.order, "interleaved") && r->params.rounds > 0)
+			fprintf(f, ", interleaved in %d rounds", r->params.rounds);
 	}
 	if (nshared)
 		fprintf(f, "\n");

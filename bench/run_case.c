@@ -394,7 +394,8 @@ void case_run_round(struct case_run *cr, const struct run_opts *o, struct counte
 	}
 	pins_ok = pins_read(&a0, &r0) == 0;
 
-	for (int i = 0; i < o->warmup && !stop_requested; i++) {
+	/* a later round's fresh buffer gets one warm-up op: its pages are already faulted in */
+	for (int i = 0; i < (cr->rounds ? (o->warmup > 0) : o->warmup) && !stop_requested; i++) {
 		struct op_result rp, ru;
 
 		if (next_buffer(cs, o, &b, &first, why, sizeof(why)))
@@ -428,6 +429,7 @@ out_nobuf:
 	set_status(c, CASE_ERROR, 0, why);
 	cr->done = true;
 out_teardown:
+	cr->rounds++;
 	if (cs->driver->teardown)
 		cs->driver->teardown(&dc);
 	if (pins_ok && pins_read(&a1, &r1) == 0) {

@@ -31,6 +31,7 @@ struct case_run {
 	struct result_case *c;
 	bool done;			/* skipped or failed: no more rounds */
 	bool counted;			/* the counting pass ran (first round) */
+	int rounds;			/* rounds run so far */
 	struct fallback fb;
 	int errors, first_err;
 	uint64_t clock_ns, calls_timed, pages_timed, done_timed, pages_per_call;

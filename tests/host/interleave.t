@@ -10,12 +10,14 @@ need_tools jq
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-plan 9
+plan 12
 args=(run -q --driver futex --backing anon,shmem --state warm,cold --size 64k --warmup 0 --count 1)
 "$GUPBENCH" "${args[@]}" --samples 5 -o "$tmp/i.json" >/dev/null 2>"$tmp/i.err"
 rc=$?
 [ $rc = 0 ] && [ "$(jq -r .parameters.order "$tmp/i.json")" = interleaved ]
 ok $? "the default order is interleaved, and the result says so ($rc: $(head -c 150 "$tmp/i.err"))"
+[ "$(jq -r .parameters.rounds "$tmp/i.json")" = 5 ]
+ok $? "rounds: one per sample by default ($(jq -r .parameters.rounds "$tmp/i.json"))"
 jq -e '[.cases[] | .status == "ok" and (.pin.samples_ns_per_page | length) == 5
 	and .pins.balanced and .fallback.counted_samples == 1] | length == 4 and all' "$tmp/i.json" >/dev/null
 ok $? "interleaved: 4 cases, each with its 5 samples, its counting pass and balanced pins"
@@ -25,7 +27,7 @@ jq -e '.parameters.order == "sequential" and ([.cases[] | .status == "ok" and
 ok $? "--order sequential: the same 4 cases, 5 samples each"
 
 # interrupted after 1.5 s of a run that needs far more
-"$GUPBENCH" "${args[@]}" --samples 100000 -o "$tmp/ii.json" >/dev/null 2>&1 &
+"$GUPBENCH" "${args[@]}" --samples 100000 --rounds 100000 -o "$tmp/ii.json" >/dev/null 2>&1 &
 pid=$!
 sleep 1.5
 kill -INT $pid
@@ -51,10 +53,18 @@ counts=$(jq -c '[.cases[] | (.pin.samples_ns_per_page // []) | length]' "$tmp/si
 	| .[-1] < .[0])' "$tmp/si.json" >/dev/null 2>&1
 ok $? "sequential, Ctrl-C: the first case got far more samples than the last ($counts)"
 
+"$GUPBENCH" "${args[@]}" --samples 9 --rounds 3 -o "$tmp/r3.json" >/dev/null 2>&1
+jq -e '.parameters.rounds == 3 and ([.cases[] | (.pin.samples_ns_per_page | length) == 9] | all)' \
+	"$tmp/r3.json" >/dev/null 2>&1
+ok $? "--rounds 3: 9 samples per case, in 3 rounds"
 "$GUPBENCH" run --order random -o "$tmp/x.json" >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -e "$tmp/x.json" ]
 ok $? "an unknown order: exit 2, one line, no file ($rc: $(cat "$tmp/err"))"
-"$GUPBENCH" show "$tmp/i.json" | grep -q 'interleaved'
+"$GUPBENCH" run --order sequential --rounds 3 -o "$tmp/y.json" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q 'rounds is for --order interleaved' "$tmp/err"
+ok $? "--rounds with --order sequential: exit 2 ($rc: $(cat "$tmp/err"))"
+"$GUPBENCH" show "$tmp/i.json" | grep -q 'interleaved in 5 rounds'
 ok $? "show says the run was interleaved ($("$GUPBENCH" show "$tmp/i.json" | grep -m1 'all cases'))"
 done_testing
