@@ -1104,6 +1104,7 @@ static void result_from_json(struct rd *rd, json_object *root, struct result *r)
 	}
 	r->params.cpu = r->params.mem_node = -1;
 	r->params.samples = r->params.warmup = r->params.count_ops = -1;
+	r->params.rounds = -1;
 	params_from_json(rd, get_obj(rd, root, "", "parameters"), &r->params);
 	env_from_json(rd, get_obj(rd, root, "", "system"), &r->env);
 	get_str(rd, root, "", "started", &r->started);

@@ -204,7 +204,8 @@ static void add_cases(struct result *r)
 	r->params.warmup = 3;
 	r->params.count_ops = 3;
 	r->params.file_dir = strdup(".");
-	r->params.order = strdup("sequential");
+	r->params.order = strdup("interleaved");
+	r->params.rounds = 20;
 
 	c = base_case(r, "iouring", "anon", CASE_OK);
 	side(&c->pin, 31.0, true);
@@ -369,7 +370,7 @@ static bool same_result(const struct result *a, const struct result *b)
 	bool same = S(schema) && S(tool_version) && S(tool_git) && N(nr_command) &&
 		    S(params.preset) && N(params.size_bytes) && N(params.samples) &&
 		    N(params.warmup) && N(params.count_ops) && S(params.file_dir) &&
-		    N(params.cpu) && N(params.mem_node) && S(params.order) &&
+		    N(params.cpu) && N(params.mem_node) && S(params.order) && N(params.rounds) &&
 		    same_env(&a->env, &b->env) && S(started) && S(finished) && N(interrupted) &&
 		    N(nr_cases);
 
@@ -802,7 +803,7 @@ int main(int argc, char **argv)
 	tap_ok(old && strstr(old, "\"median\": 32.0") && strstr(old, " 31.3\n") &&
 	       !strstr(old, "31.3000"), "numbers in shortest exact form (31.3, not 31.300...01)");
 	tap_ok(old && strstr(old, "\"finished\": null") && strstr(old, "\"threads\": 1") &&
-	       strstr(old, "\"order\": \"sequential\"") && strstr(old, "\"module_version\": ") &&
+	       strstr(old, "\"order\": \"interleaved\"") && strstr(old, "\"module_version\": ") &&
 	       strstr(old, "\"samples_ns_per_call\": ["),
 	       "null written as null; threads, order, module_version, raw per-call samples");
 	tap_ok(old && strstr(old, "\"list\": [\n          \"a\"") &&
