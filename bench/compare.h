@@ -115,6 +115,9 @@ const struct result_case *find_case(const struct result *r, const char *key);
 /* The runs of s holding the row's case usable for metric: *out (to free), *n of them. */
 int side_runs(const struct side *s, const struct row *r, const char *metric,
 	      struct cmp_run **out, size_t *n);
+/* The row with this key, or NULL; a new row for first under key (NULL: no memory). */
+struct row *rows_find(struct rows *rs, const char *key);
+struct row *rows_add(struct rows *rs, const struct result_case *first, const char *key);
 /* Every case of both sides' runs, in the order first seen, A first (compare_rows.c). */
 int collect_rows(const struct side *a, const struct side *b, struct rows *rs);
 /* Label the rows by what tells them apart; what all share goes to common. */

@@ -128,28 +128,12 @@ static int collect(const struct side *s, const struct pair_spec *p, struct rows 
 		for (size_t k = 0; k < s->runs[i].nr_cases; k++) {
 			const struct result_case *c = &s->runs[i].cases[k];
 			char key[256];
-			bool seen = false;
 
 			if (!axis_is(c, p, p->a))
 				continue;
 			pair_key(c, p, key, sizeof(key));
-			for (size_t j = 0; j < rs->n && !seen; j++)
-				seen = !strcmp(rs->v[j].key, key);
-			if (seen)
-				continue;
-			if (rs->n == rs->cap) {
-				size_t cap = rs->cap ? 2 * rs->cap : 32;
-				struct row *v = realloc(rs->v, cap * sizeof(*v));
-
-				if (!v)
-					return -1;
-				rs->v = v;
-				rs->cap = cap;
-			}
-			memset(&rs->v[rs->n], 0, sizeof(rs->v[0]));
-			rs->v[rs->n].first = c;
-			snprintf(rs->v[rs->n].key, sizeof(rs->v[0].key), "%s", key);
-			rs->n++;
+			if (!rows_find(rs, key) && !rows_add(rs, c, key))
+				return -1;
 		}
 	return 0;
 }

@@ -50,12 +50,32 @@ const struct result_case *find_case(const struct result *r, const char *key)
 }
 
 
-static struct row *rows_find(struct rows *rs, const char *key)
+struct row *rows_find(struct rows *rs, const char *key)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (!strcmp(rs->v[i].key, key))
 			return &rs->v[i];
 	return NULL;
+}
+
+struct row *rows_add(struct rows *rs, const struct result_case *first, const char *key)
+{
+	struct row *r;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 32;
+		struct row *v = realloc(rs->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	r = &rs->v[rs->n++];
+	memset(r, 0, sizeof(*r));
+	r->first = first;
+	snprintf(r->key, sizeof(r->key), "%s", key);
+	return r;
 }
 
 /* Every key of every run of both sides, in the order first seen (A's first run first). */
@@ -68,24 +88,10 @@ int collect_rows(const struct side *a, const struct side *b, struct rows *rs)
 			for (size_t k = 0; k < sides[s]->runs[i].nr_cases; k++) {
 				const struct result_case *c = &sides[s]->runs[i].cases[k];
 				char key[256];
-				struct row *r;
 
 				case_key(c, key, sizeof(key));
-				if (rows_find(rs, key))
-					continue;
-				if (rs->n == rs->cap) {
-					size_t cap = rs->cap ? 2 * rs->cap : 32;
-					struct row *v = realloc(rs->v, cap * sizeof(*v));
-
-					if (!v)
-						return -1;
-					rs->v = v;
-					rs->cap = cap;
-				}
-				r = &rs->v[rs->n++];
-				memset(r, 0, sizeof(*r));
-				r->first = c;
-				snprintf(r->key, sizeof(r->key), "%s", key);
+				if (!rows_find(rs, key) && !rows_add(rs, c, key))
+					return -1;
 			}
 	return 0;
 }
