@@ -16,6 +16,7 @@
 #include "placement.h"
 #include "result.h"
 #include "run_case.h"
+#include "state.h"
 
 #define MAX_LIST 16
 
@@ -241,11 +242,9 @@ static int parse_states(const struct cli *cli, char *arg, struct run_args *a)
 	if (n < 1 || n > NR_STATES)
 		return cli_usage_error(cli, "bad --state '%s'", arg);
 	for (int i = 0; i < n; i++) {
-		int st;
+		int st = state_find(items[i]);
 
-		for (st = 0; st < NR_STATES && strcmp(items[i], state_name(st)); st++)
-			;
-		if (st == NR_STATES)
+		if (st < 0)
 			return cli_usage_error(cli, "unknown state '%s' (warm, cold, half or read)",
 					       items[i]);
 		a->states[i] = st;

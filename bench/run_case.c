@@ -12,11 +12,11 @@
 #include "gupbench.h"
 #include "util.h"
 #include "settings.h"
-#include "buffer.h"
 #include "counters.h"
 #include "pins.h"
 #include "placement.h"
 #include "run_case.h"
+#include "state.h"
 #include "stats.h"
 
 int flags_parse(const char *s, unsigned int *out)
@@ -187,42 +187,16 @@ static void fill_pins(bool ok0, uint64_t a0, uint64_t r0, uint64_t a1, uint64_t 
 			   "vmstat (not refreshed: per-CPU drift possible)");
 }
 
-/* Cold and half-warm buffers do not stay so: every sample needs a fresh one. */
-static int buffer_ready(const struct case_spec *cs, const struct run_opts *o,
-			struct buffer *b, char *why, size_t n)
-{
-	if (buffer_create(cs->backing, b, o->size, o, o->mem_node, why, n))
-		return -1;
-	if (cs->state == STATE_HALF) {
-		struct buffer first = *b;
-
-		first.len = b->len / 2 / b->page_size * b->page_size;
-		buffer_touch(&first);
-	} else if (cs->state == STATE_READ) {
-		buffer_touch_read(b);
-	} else if (cs->state == STATE_WARM) {
-		buffer_touch(b);
-		if (buffer_verify(cs->backing, b, why, n)) {
-			buffer_destroy(cs->backing, b);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/*
- * The next op's buffer: warm buffers are reused, cold and half-warm ones are
- * made anew for every op but the first.
- */
+/* The next op's buffer: one in a state an op does not change is reused. */
 static int next_buffer(const struct case_spec *cs, const struct run_opts *o,
 		       struct buffer *b, bool *first, char *why, size_t n)
 {
-	if (*first || cs->state == STATE_WARM) {
+	if (*first || state_survives_op(cs->state)) {
 		*first = false;
 		return 0;
 	}
-	buffer_destroy(cs->backing, b);
-	return buffer_ready(cs, o, b, why, n);
+	state_buffer_free(cs->backing, cs->state, b);
+	return state_buffer_make(cs->backing, cs->state, o, o->mem_node, b, why, n);
 }
 
 /* One op as the driver does it: pin, then release what the pin took. */
@@ -374,7 +348,7 @@ void case_run_round(struct case_run *cr, const struct run_opts *o, struct counte
 
 	if (cr->done || stop_requested)
 		return;
-	if (buffer_ready(cs, o, &b, why, sizeof(why))) {
+	if (state_buffer_make(cs->backing, cs->state, o, o->mem_node, &b, why, sizeof(why))) {
 		/* only a case that never ran is skipped; later, it is an error */
 		set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
 		cr->done = true;
@@ -382,15 +356,14 @@ void case_run_round(struct case_run *cr, const struct run_opts *o, struct counte
 	}
 	if (cs->driver->setup && cs->driver->setup(&dc, &b, why, sizeof(why))) {
 		set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
-		buffer_destroy(cs->backing, &b);
+		state_buffer_free(cs->backing, cs->state, &b);
 		cr->done = true;
 		return;
 	}
 	if (!c->has_run) {
 		c->has_run = true;
 		attrs_merge(&c->actual, "", &b.actual);
-		c->warm_bytes = cs->state == STATE_WARM ? b.len :
-				cs->state == STATE_HALF ? b.len / 2 / b.page_size * b.page_size : 0;
+		c->warm_bytes = state_warm_bytes(cs->state, &b);
 	}
 	pins_ok = pins_read(&a0, &r0) == 0;
 
@@ -423,7 +396,7 @@ void case_run_round(struct case_run *cr, const struct run_opts *o, struct counte
 		c->placement_mem_node = o->mem_node;
 		placement_page_nodes(b.addr, b.len, b.page_size, &c->page_nodes);
 	}
-	buffer_destroy(cs->backing, &b);
+	state_buffer_free(cs->backing, cs->state, &b);
 	goto out_teardown;
 out_nobuf:
 	set_status(c, CASE_ERROR, 0, why);

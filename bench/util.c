@@ -32,16 +32,6 @@ bool kver_at_least(const struct kver *kv, int major, int minor)
 	return kv->major > major || (kv->major == major && kv->minor >= minor);
 }
 
-const char *state_name(enum buf_state s)
-{
-	static const char *const names[NR_STATES] = {
-		[STATE_WARM] = "warm", [STATE_COLD] = "cold", [STATE_HALF] = "half",
-		[STATE_READ] = "read",
-	};
-
-	return s < NR_STATES ? names[s] : "?";
-}
-
 uint64_t now_ns(void)
 {
 	struct timespec ts;
