@@ -15,12 +15,39 @@ void case_flags_short(unsigned int flags, char *buf, size_t n)
 		snprintf(buf, n, "-");
 }
 
+/* A file that does not say ran the default: the same case as one that does. */
+static const char *or_default(const char *s, const char *def)
+{
+	return s ? s : def;
+}
+
+const char *case_share(const struct result_case *c)
+{
+	return or_default(c->share, "private");
+}
+
+const char *case_place(const struct result_case *c)
+{
+	return or_default(c->place, "none");
+}
+
+const char *case_mem(const struct result_case *c)
+{
+	return or_default(c->mem, "none");
+}
+
+const char *case_contend(const struct result_case *c)
+{
+	return or_default(c->contend, "none");
+}
+
 void case_key(const struct result_case *c, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s|%s|%s|%s|%u|%" PRIu64 "|%" PRIu64 "|%d",
+	snprintf(buf, n, "%s|%s|%s|%s|%u|%" PRIu64 "|%" PRIu64 "|%d|%s|%s|%s|%s",
 		 c->driver ? c->driver : "", c->backing ? c->backing : "",
 		 c->state ? c->state : "", c->op ? c->op : "", c->flags,
-		 c->pages_per_call, c->size_bytes, c->threads);
+		 c->pages_per_call, c->size_bytes, c->threads, case_share(c), case_place(c),
+		 case_mem(c), case_contend(c));
 }
 
 static void size_text(uint64_t bytes, char *buf, size_t n)
@@ -72,6 +99,20 @@ void case_label(const struct result_case *c, unsigned int parts, char *buf, size
 		snprintf(w, sizeof(w), "x%d", c->threads);
 		add_word(buf, n, w);
 	}
+	if ((parts & CASE_TEAM) && strcmp(case_share(c), "private"))
+		add_word(buf, n, case_share(c));
+	if ((parts & CASE_TEAM) && strcmp(case_place(c), "none")) {
+		snprintf(w, sizeof(w), "cpu:%s", case_place(c));
+		add_word(buf, n, w);
+	}
+	if ((parts & CASE_TEAM) && strcmp(case_mem(c), "none")) {
+		snprintf(w, sizeof(w), "mem:%s", case_mem(c));
+		add_word(buf, n, w);
+	}
+	if ((parts & CASE_TEAM) && strcmp(case_contend(c), "none")) {
+		snprintf(w, sizeof(w), "contend:%s", case_contend(c));
+		add_word(buf, n, w);
+	}
 	if (!buf[0])
 		snprintf(buf, n, "-");
 }
@@ -99,6 +140,9 @@ unsigned int case_parts_differing(const struct result_case *const *cs, size_t n)
 			parts |= CASE_SIZE;
 		if (a->threads != b->threads)
 			parts |= CASE_THREADS;
+		if (strcmp(case_share(a), case_share(b)) || strcmp(case_place(a), case_place(b)) ||
+		    strcmp(case_mem(a), case_mem(b)) || strcmp(case_contend(a), case_contend(b)))
+			parts |= CASE_TEAM;
 	}
 	return parts;
 }

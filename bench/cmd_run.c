@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* gupbench run: options, the matrix of cases, progress, and the result file. */
 #include <errno.h>
+#include <sched.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "result.h"
 #include "run_case.h"
 #include "state.h"
+#include "contend.h"
 
 #define MAX_LIST 16
 
@@ -50,6 +52,13 @@ struct run_args {
 	const struct preset *preset;
 	const char *out;
 	bool force, quiet;
+	/* the team axes: given at all, every case runs on worker threads (run_team.c) */
+	bool team;
+	int threads[MAX_LIST], nr_threads;
+	bool shares[MAX_LIST];
+	int nr_shares;
+	int contends[MAX_LIST], nr_contends;
+	int contend_threads;
 	bool sequential;	/* --order sequential: each case whole, one after the other */
 	int rounds;		/* --rounds; 0: the default */
 	size_t size;
@@ -104,6 +113,13 @@ static const cli_view run_views[CLI_NR_FORMATS] = {
 	"                      sequential (case by case)\n" \
 	"  --rounds N          interleaved: rounds the samples are spread over (default:\n" \
 	"                      one per sample; fewer take less time)\n" \
+	"  --threads LIST      measured threads, numbers or 'all' (e.g. 1,2,4,all): each\n" \
+	"                      case runs on worker threads that pin together\n" \
+	"  --share LIST        private (a buffer per thread) and/or shared (one buffer all\n" \
+	"                      threads pin: its folios' refcounts bounce between them)\n" \
+	"  --contend LIST      none, mmap, mprotect, fault: background threads that take\n" \
+	"                      the mmap lock (or fault) while the threads pin\n" \
+	"  --contend-threads N background threads per contended case (default 1)\n" \
 	"  --cpu N             bind the measuring thread to CPU N\n" \
 	"  --mem-node N        bind buffers to NUMA node N\n" \
 	"  -f, --format F      stdout: table | json | csv (default table)\n" \
@@ -272,6 +288,71 @@ static int parse_nr_pages(const struct cli *cli, char *arg, struct run_args *a)
 	return 0;
 }
 
+/* CPUs this process may run on: what --threads all means. */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	return CPU_COUNT(&set);
+}
+
+static int parse_threads(const struct cli *cli, char *arg, struct run_args *a)
+{
+	const char *items[MAX_LIST];
+	int n = split_list(arg, items, MAX_LIST);
+
+	if (n < 0)
+		return cli_usage_error(cli, "bad --threads '%s'", arg);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(items[i], "all"))
+			a->threads[i] = usable_cpus();
+		else if (parse_int(items[i], 1, &a->threads[i]) || a->threads[i] > 1024)
+			return cli_usage_error(cli, "bad --threads value '%s' (1 to 1024, or all)",
+					       items[i]);
+	}
+	a->nr_threads = n;
+	a->team = true;
+	return 0;
+}
+
+static int parse_shares(const struct cli *cli, char *arg, struct run_args *a)
+{
+	const char *items[MAX_LIST];
+	int n = split_list(arg, items, MAX_LIST);
+
+	if (n < 0 || n > 2)
+		return cli_usage_error(cli, "bad --share '%s' (private, shared)", arg);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(items[i], "private") && strcmp(items[i], "shared"))
+			return cli_usage_error(cli, "unknown share '%s' (private, shared)",
+					       items[i]);
+		a->shares[i] = !strcmp(items[i], "shared");
+	}
+	a->nr_shares = n;
+	a->team = true;
+	return 0;
+}
+
+static int parse_contends(const struct cli *cli, char *arg, struct run_args *a)
+{
+	const char *items[MAX_LIST];
+	int n = split_list(arg, items, MAX_LIST);
+
+	if (n < 0)
+		return cli_usage_error(cli, "bad --contend '%s'", arg);
+	for (int i = 0; i < n; i++) {
+		a->contends[i] = contend_find(items[i]);
+		if (a->contends[i] < 0)
+			return cli_usage_error(cli, "unknown contention '%s' (none, mmap, mprotect, "
+					       "fault)", items[i]);
+	}
+	a->nr_contends = n;
+	a->team = true;
+	return 0;
+}
+
 static int parse_preset(const struct cli *cli, const char *arg, struct run_args *a)
 {
 	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
@@ -291,7 +372,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 {
 	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
 	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORCE, O_ORDER,
-	       O_ROUNDS };
+	       O_ROUNDS, O_THREADS, O_SHARE, O_CONTEND, O_CONTEND_THREADS };
 	static const struct option longopts[] = {
 		{ "driver", required_argument, NULL, O_DRIVER },
 		{ "backing", required_argument, NULL, O_BACKING },
@@ -310,6 +391,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		{ "force", no_argument, NULL, O_FORCE },
 		{ "order", required_argument, NULL, O_ORDER },
 		{ "rounds", required_argument, NULL, O_ROUNDS },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "share", required_argument, NULL, O_SHARE },
+		{ "contend", required_argument, NULL, O_CONTEND },
+		{ "contend-threads", required_argument, NULL, O_CONTEND_THREADS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_OPTION_FORMAT,
@@ -324,6 +409,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		{ O_SAMPLES, 1, &a->samples }, { O_WARMUP, 0, &a->warmup },
 		{ O_COUNT, 0, &a->count_ops }, { O_CPU, 0, &o->cpu },
 		{ O_MEM_NODE, 0, &o->mem_node }, { O_ROUNDS, 1, &a->rounds },
+		{ O_CONTEND_THREADS, 1, &a->contend_threads },
 	};
 	int opt, rc = 0;
 
@@ -355,6 +441,15 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 			break;
 		case O_PRESET:
 			rc = parse_preset(cli, optarg, a);
+			break;
+		case O_THREADS:
+			rc = parse_threads(cli, optarg, a);
+			break;
+		case O_SHARE:
+			rc = parse_shares(cli, optarg, a);
+			break;
+		case O_CONTEND:
+			rc = parse_contends(cli, optarg, a);
 			break;
 		case O_FILE_DIR:
 			o->file_dir = optarg;
@@ -428,6 +523,14 @@ static void apply_preset(struct run_args *a, struct run_opts *o)
 		a->flags[a->nr_flags++] = PIN_FLAG_WRITE | PIN_FLAG_LONGTERM;
 	if (!a->nr_nr_pages)
 		a->nr_pages[a->nr_nr_pages++] = 0;
+	if (!a->nr_threads)
+		a->threads[a->nr_threads++] = 1;
+	if (!a->nr_shares)
+		a->shares[a->nr_shares++] = false;
+	if (!a->nr_contends)
+		a->contends[a->nr_contends++] = CONTEND_NONE;
+	if (!a->contend_threads)
+		a->contend_threads = 1;
 }
 
 /* The cells of the matrix, in the order they run. */
@@ -443,7 +546,7 @@ struct matrix {
 	int nr_reasons;
 };
 
-static void add_cell(struct matrix *m, const struct case_spec *cs, const char *skip)
+static void add_one_cell(struct matrix *m, const struct case_spec *cs, const char *skip)
 {
 	if (m->n == m->cap) {
 		m->cap = m->cap ? 2 * m->cap : 64;
@@ -464,6 +567,29 @@ static const char *keep_reason(struct matrix *m, const char *why)
 		return "unavailable";
 	snprintf(m->reasons[m->nr_reasons], REASON_MAX, "%s", why);
 	return m->reasons[m->nr_reasons++];
+}
+
+/* A cell over the team axes (threads, share, contend), when a team runs it. */
+static void add_cell(struct matrix *m, const struct run_args *a, const struct case_spec *base,
+		     const char *skip)
+{
+	struct case_spec cs = *base;
+
+	cs.threads = 1;
+	if (!a->team) {
+		add_one_cell(m, &cs, skip);
+		return;
+	}
+	cs.team = true;
+	cs.contend_threads = a->contend_threads;
+	for (int t = 0; t < a->nr_threads; t++)
+		for (int sh = 0; sh < a->nr_shares; sh++)
+			for (int k = 0; k < a->nr_contends; k++) {
+				cs.threads = a->threads[t];
+				cs.shared = a->shares[sh];
+				cs.contend = a->contends[k];
+				add_one_cell(m, &cs, skip);
+			}
 }
 
 /*
@@ -495,7 +621,7 @@ static void add_driver_cells(struct matrix *m, const struct run_args *a,
 						    a->nr_pages[p] : 0,
 				};
 
-				add_cell(m, &cs, skip);
+				add_cell(m, a, &cs, skip);
 			}
 	}
 }
@@ -572,8 +698,9 @@ static void progress_round(int round, int rounds, int i, int n, uint64_t t0,
 		state_name(cs->state), cs->op ? "/" : "", cs->op ? cs->op : "", el, eta);
 }
 
-static int write_result(const char *path, const struct result *r)
+static int write_result(const char *path, struct result *r)
 {
+	team_scaling(r);
 	if (!path)
 		return 0;
 	if (result_write(path, r)) {

@@ -75,6 +75,18 @@ struct case_spec {
 	const char *op;			/* kmod: pin_fast|get_fast|pin; NULL otherwise */
 	unsigned int flags;		/* PIN_FLAG_*: what the pin asks the kernel for */
 	uint64_t nr_pages;		/* pages per kernel call, 0 = whole buffer */
+	/*
+	 * Run by a team of worker threads (run_team.c) rather than the main
+	 * thread: set by --threads, --share, --place, --mem or --contend.
+	 */
+	bool team;
+	int threads;			/* measured threads (1 without a team) */
+	bool shared;			/* --share shared: one buffer all threads pin */
+	const int *cpus;		/* per thread: CPU to bind to, -1 unbound */
+	const int *nodes;		/* per thread: buffer node, -1 none, -2 interleave */
+	const char *place, *mem;	/* policy names, for the result */
+	int contend;			/* enum contend_kind; 0: none */
+	int contend_threads;
 };
 
 /* A mapped buffer, as a backing made it. */

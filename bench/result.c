@@ -292,6 +292,8 @@ struct result_case *result_add_case(struct result *r)
 	c->counters_samples = -1;
 	c->timer.clock_pair_ns = -1;
 	c->placement_cpu = c->placement_mem_node = -1;
+	c->team.scaling_efficiency = NAN;
+	summary_unknown(&c->team.throughput);
 	return c;
 }
 
@@ -308,6 +310,31 @@ static void series_free(struct series *s)
 	free(s->ns_per_page);
 	free(s->ns_per_call);
 	series_init(s);
+}
+
+void thread_result_init(struct thread_result *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cpu_wanted = t->cpu_first = t->cpu_last = -1;
+	t->mem_node_wanted = -1;
+	t->placement_held = true;
+	t->counted_calls = -1;
+	t->fallback_calls_per_op = t->fallback_fraction = NAN;
+	series_init(&t->pin);
+}
+
+void team_free(struct team_result *t)
+{
+	for (size_t i = 0; i < t->nr_threads; i++) {
+		attrs_free(&t->thread[i].page_nodes);
+		series_free(&t->thread[i].pin);
+		free(t->thread[i].err_name);
+		free(t->thread[i].fallback_source);
+	}
+	free(t->thread);
+	free(t->pages_per_s);
+	memset(t, 0, sizeof(*t));
+	t->scaling_efficiency = NAN;
 }
 
 void result_case_free(struct result_case *c)
@@ -334,6 +361,11 @@ void result_case_free(struct result_case *c)
 	free(c->pins.reason);
 	attrs_free(&c->actual);
 	attrs_free(&c->page_nodes);
+	free(c->share);
+	free(c->place);
+	free(c->mem);
+	free(c->contend);
+	team_free(&c->team);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -144,6 +144,47 @@ struct pins_balance {
 	char *source, *reason;
 };
 
+/* One measured thread of a case run by several (a team: --threads, --place, ...). */
+struct thread_result {
+	int cpu_wanted;			/* where --place put it; -1: unbound */
+	int cpu_first, cpu_last;	/* sched_getcpu before its first, after its last sample */
+	int samples_moved;		/* samples that did not start and end on cpu_wanted */
+	bool placement_held;		/* bound and never moved, or unbound */
+	int mem_node_wanted;		/* -1: not bound, -2: interleaved */
+	struct attrs page_nodes;	/* where its buffer's pages sat (as the case's) */
+	struct series pin;		/* its own timed calls, one sample per round sample */
+	int errors;
+	char *err_name;			/* the first error, NULL if none */
+	double pages_done_per_op;
+	/* its ops of the counting pass */
+	int64_t counted_calls;		/* -1: no counting pass */
+	double fallback_calls_per_op, fallback_fraction;	/* NAN: unknown */
+	char *fallback_source;
+};
+
+/* The threads of a case together. */
+struct team_result {
+	bool present;
+	size_t nr_threads;
+	struct thread_result *thread;
+	/*
+	 * Per sample: pages all threads pinned over the window from the barrier
+	 * releasing them to the last pin returning (wall clock, syscalls
+	 * included), per second.
+	 */
+	size_t n;
+	double *pages_per_s;
+	struct summary throughput;
+	/* throughput / (threads x throughput of the same case at 1 thread); NAN: none */
+	double scaling_efficiency;
+	bool placement_held;		/* every thread's */
+	/* the --contend threads over the rounds */
+	bool has_contender;
+	int contender_threads;
+	int64_t contender_ops;
+	double contender_seconds, contender_ops_per_s;
+};
+
 struct result_case {
 	/* the key: what makes two cases of two runs the same case */
 	char *driver, *backing, *state;
@@ -151,7 +192,15 @@ struct result_case {
 	unsigned int flags;		/* PIN_FLAG_* */
 	uint64_t size_bytes, pages;
 	uint64_t pages_per_call;	/* 0: unknown (no call made) */
-	int threads;			/* 1 until runs have threads */
+	int threads;			/* measured threads */
+	/*
+	 * How the threads ran; NULL in a file that does not say, which is the
+	 * default: "private", "none", "none", "none".
+	 */
+	char *share;			/* private: a buffer each; shared: one for all */
+	char *place;			/* --place policy ("scatter", "node:1", ...) */
+	char *mem;			/* --mem policy ("local", "remote", ...) */
+	char *contend;			/* --contend kind ("mmap", ...) */
 
 	char *gup_path;
 	int samples, warmup, count_ops;
@@ -174,6 +223,7 @@ struct result_case {
 	bool has_placement;
 	int placement_cpu, placement_mem_node;
 	struct attrs page_nodes;	/* "nodes.0" -> pages on node 0, "sampled", ...; none: null */
+	struct team_result team;
 	bool interrupted;
 };
 
@@ -209,6 +259,9 @@ int result_init(struct result *r, int argc, char **argv);
 struct result_case *result_add_case(struct result *r);
 void result_free(struct result *r);
 void result_case_free(struct result_case *c);
+/* A thread's record with its unknowns set (-1, NAN); team_free() frees a team's. */
+void thread_result_init(struct thread_result *t);
+void team_free(struct team_result *t);
 void env_free(struct env *e);
 /* Set finished to now and interrupted. */
 void result_finish(struct result *r, bool interrupted);

@@ -304,6 +304,54 @@ static json_object *flags_json(unsigned int flags)
 	return a;
 }
 
+static json_object *thread_json(const struct thread_result *t)
+{
+	json_object *o = json_object_new_object(), *fb = json_object_new_object();
+
+	add(o, "cpu_wanted", jcount(t->cpu_wanted));
+	add(o, "cpu_first", jcount(t->cpu_first));
+	add(o, "cpu_last", jcount(t->cpu_last));
+	add(o, "samples_moved", json_object_new_int(t->samples_moved));
+	add(o, "placement_held", json_object_new_boolean(t->placement_held));
+	add(o, "mem_node_wanted", t->mem_node_wanted == -2 ? json_object_new_string("interleave") :
+	    jcount(t->mem_node_wanted));
+	add(o, "page_nodes", t->page_nodes.n ? attrs_json(&t->page_nodes) : NULL);
+	add(o, "pin", series_json(&t->pin));
+	add(o, "errors", json_object_new_int(t->errors));
+	add(o, "errno", jstr(t->err_name));
+	add(o, "pages_done_per_op", json_double(t->pages_done_per_op));
+	add(fb, "counted_calls", jcount(t->counted_calls));
+	add(fb, "calls_per_op", json_double(t->fallback_calls_per_op));
+	add(fb, "fraction", json_double(t->fallback_fraction));
+	add(fb, "source", jstr(t->fallback_source));
+	add(o, "fallback", fb);
+	return o;
+}
+
+static json_object *team_json(const struct team_result *t)
+{
+	json_object *o = json_object_new_object(), *th = json_object_new_array();
+
+	for (size_t i = 0; i < t->nr_threads; i++)
+		json_object_array_add(th, thread_json(&t->thread[i]));
+	add(o, "per_thread", th);
+	add(o, "samples_pages_per_s", samples_json(t->pages_per_s, t->n));
+	add(o, "pages_per_s", summary_known(&t->throughput) ?
+	    summary_to_json(&t->throughput) : NULL);
+	add(o, "scaling_efficiency", json_double(t->scaling_efficiency));
+	add(o, "placement_held", json_object_new_boolean(t->placement_held));
+	if (t->has_contender) {
+		json_object *c = json_object_new_object();
+
+		add(c, "threads", json_object_new_int(t->contender_threads));
+		add(c, "ops", json_object_new_int64(t->contender_ops));
+		add(c, "seconds", json_double(t->contender_seconds));
+		add(c, "ops_per_s", json_double(t->contender_ops_per_s));
+		add(o, "contender", c);
+	}
+	return o;
+}
+
 static json_object *case_json(const struct result_case *c)
 {
 	json_object *o = json_object_new_object();
@@ -316,6 +364,15 @@ static json_object *case_json(const struct result_case *c)
 	add(o, "size_bytes", c->size_bytes ? json_object_new_int64(c->size_bytes) : NULL);
 	add(o, "pages", c->size_bytes || c->pages ? json_object_new_int64(c->pages) : NULL);
 	add(o, "threads", json_object_new_int(c->threads));
+	/* absent: the defaults (private, none), as files before teams */
+	if (c->share)
+		add(o, "share", jstr(c->share));
+	if (c->place)
+		add(o, "place", jstr(c->place));
+	if (c->mem)
+		add(o, "mem", jstr(c->mem));
+	if (c->contend)
+		add(o, "contend", jstr(c->contend));
 	add(o, "gup_path", jstr(c->gup_path));
 	add(o, "samples", jcount(c->samples));
 	add(o, "warmup", jcount(c->warmup));
@@ -354,6 +411,8 @@ static json_object *case_json(const struct result_case *c)
 		add(p, "page_nodes", attrs_json(&c->page_nodes));
 		add(o, "placement", p);
 	}
+	if (c->team.present)
+		add(o, "team", team_json(&c->team));
 	if (c->interrupted)
 		add(o, "interrupted", json_object_new_boolean(true));
 	return o;
@@ -970,6 +1029,80 @@ static void flags_from_json(struct rd *rd, json_object *c, const char *at, unsig
 	}
 }
 
+static void thread_from_json(struct rd *rd, json_object *o, const char *at,
+			     struct thread_result *t)
+{
+	json_object *v;
+	char sub[160];
+
+	thread_result_init(t);
+	get_int(rd, o, at, "cpu_wanted", &t->cpu_wanted);
+	get_int(rd, o, at, "cpu_first", &t->cpu_first);
+	get_int(rd, o, at, "cpu_last", &t->cpu_last);
+	get_int(rd, o, at, "samples_moved", &t->samples_moved);
+	get_bool(rd, o, at, "placement_held", &t->placement_held);
+	v = member(o, "mem_node_wanted");
+	if (v && json_object_is_type(v, json_type_string))
+		t->mem_node_wanted = -2;
+	else
+		get_int(rd, o, at, "mem_node_wanted", &t->mem_node_wanted);
+	v = get_obj(rd, o, at, "page_nodes");
+	if (v)
+		flatten(v, "", &t->page_nodes);
+	series_from_json(rd, o, at, "pin", &t->pin);
+	get_int(rd, o, at, "errors", &t->errors);
+	get_str(rd, o, at, "errno", &t->err_name);
+	get_double(rd, o, at, "pages_done_per_op", &t->pages_done_per_op);
+	v = get_obj(rd, o, at, "fallback");
+	snprintf(sub, sizeof(sub), "%s.fallback", at);
+	get_int64(rd, v, sub, "counted_calls", &t->counted_calls);
+	get_double(rd, v, sub, "calls_per_op", &t->fallback_calls_per_op);
+	get_double(rd, v, sub, "fraction", &t->fallback_fraction);
+	get_str(rd, v, sub, "source", &t->fallback_source);
+}
+
+static void team_from_json(struct rd *rd, json_object *o, const char *at, struct team_result *t)
+{
+	json_object *a = get_arr(rd, o, at, "per_thread"), *v;
+	char sub[128];
+
+	t->present = true;
+	if (a && json_object_array_length(a)) {
+		t->thread = calloc(json_object_array_length(a), sizeof(*t->thread));
+		if (!t->thread) {
+			damaged(rd, at, "per_thread", "does not fit in memory");
+			return;
+		}
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			json_object *e = json_object_array_get_idx(a, i);
+
+			snprintf(sub, sizeof(sub), "%s.per_thread[%zu]", at, i);
+			t->nr_threads++;
+			if (!e || !json_object_is_type(e, json_type_object)) {
+				thread_result_init(&t->thread[i]);
+				damaged(rd, sub, "", "is not an object");
+				return;
+			}
+			thread_from_json(rd, e, sub, &t->thread[i]);
+		}
+	}
+	v = get_arr(rd, o, at, "samples_pages_per_s");
+	if (v)
+		t->pages_per_s = samples_from_json(rd, v, at, "samples_pages_per_s", &t->n);
+	summary_from_json(rd, get_obj(rd, o, at, "pages_per_s"), at, &t->throughput);
+	get_double(rd, o, at, "scaling_efficiency", &t->scaling_efficiency);
+	get_bool(rd, o, at, "placement_held", &t->placement_held);
+	v = get_obj(rd, o, at, "contender");
+	snprintf(sub, sizeof(sub), "%s.contender", at);
+	if (v) {
+		t->has_contender = true;
+		get_int(rd, v, sub, "threads", &t->contender_threads);
+		get_int64(rd, v, sub, "ops", &t->contender_ops);
+		get_double(rd, v, sub, "seconds", &t->contender_seconds);
+		get_double(rd, v, sub, "ops_per_s", &t->contender_ops_per_s);
+	}
+}
+
 static void case_from_json(struct rd *rd, json_object *o, const char *at, struct result_case *c)
 {
 	static const char *const run_keys[] = {
@@ -988,6 +1121,10 @@ static void case_from_json(struct rd *rd, json_object *o, const char *at, struct
 	get_u64(rd, o, at, "pages", &c->pages);
 	get_u64(rd, o, at, "pages_per_call", &c->pages_per_call);
 	get_int(rd, o, at, "threads", &c->threads);
+	get_str(rd, o, at, "share", &c->share);
+	get_str(rd, o, at, "place", &c->place);
+	get_str(rd, o, at, "mem", &c->mem);
+	get_str(rd, o, at, "contend", &c->contend);
 	get_str(rd, o, at, "gup_path", &c->gup_path);
 	get_int(rd, o, at, "samples", &c->samples);
 	get_int(rd, o, at, "warmup", &c->warmup);
@@ -1065,6 +1202,10 @@ static void case_from_json(struct rd *rd, json_object *o, const char *at, struct
 		if (v)
 			flatten(v, "", &c->page_nodes);
 	}
+	v = get_obj(rd, o, at, "team");
+	snprintf(sub, sizeof(sub), "%s.team", at);
+	if (v)
+		team_from_json(rd, v, sub, &c->team);
 	get_bool(rd, o, at, "interrupted", &c->interrupted);
 }
 

@@ -9,6 +9,7 @@
 #include "gupbench.h"
 #include "result.h"
 #include "stats.h"
+#include "case_key.h"
 
 /*
  * Any field of a case may be unknown (NULL, NAN, -1, not present: a skipped
@@ -49,12 +50,12 @@ static void fmt_size(double bytes, char *buf, size_t n)
 }
 
 enum col {
-	C_DRIVER, C_BACKING, C_STATE, C_SIZE, C_OPFLAGS, C_PPC, C_STATUS,
+	C_DRIVER, C_BACKING, C_STATE, C_SIZE, C_OPFLAGS, C_PPC, C_THREADS, C_STATUS,
 	C_PIN, C_UNPIN, C_FALLBACK, C_PINS, C_NCOLS
 };
 
 static const char *const col_head[C_NCOLS] = {
-	"driver", "backing", "state", "size", "op/flags", "pages/call", "status",
+	"driver", "backing", "state", "size", "op/flags", "pages/call", "threads", "status",
 	"pin [95% CI]", "unpin", "fallback/op", "balanced",
 };
 
@@ -102,6 +103,15 @@ static void fill_row(const struct result_case *c, struct row *r)
 		snprintf(r->cell[C_PPC], CELL, "%llu", (unsigned long long)c->pages_per_call);
 	else
 		snprintf(r->cell[C_PPC], CELL, "-");
+	/* the team's axes that are not the defaults, as in compare's labels */
+	case_label(c, CASE_THREADS | CASE_TEAM, r->cell[C_THREADS], CELL);
+	if (c->team.present && c->threads == 1) {
+		char rest[CELL - 4];
+
+		snprintf(rest, sizeof(rest), "%s", r->cell[C_THREADS]);
+		snprintf(r->cell[C_THREADS], CELL, "x1%s%s", strcmp(rest, "-") ? " " : "",
+			 strcmp(rest, "-") ? rest : "");
+	}
 
 	switch (c->status) {
 	case CASE_OK:
@@ -202,7 +212,9 @@ static void print_header(FILE *f, const struct result *r)
 }
 
 /* Columns that may move to the header when every case has the same value. */
-static const enum col shareable[] = { C_STATE, C_SIZE, C_OPFLAGS };
+static void print_team_table(FILE *f, const struct result *r);
+
+static const enum col shareable[] = { C_STATE, C_SIZE, C_OPFLAGS, C_THREADS };
 
 void result_print_table(FILE *f, const struct result *r)
 {
@@ -306,6 +318,87 @@ void result_print_table(FILE *f, const struct result *r)
 		fprintf(f, "%s%s", k ? ", " : "", sources[k]);
 	fprintf(f, "%s)\n", nsrc ? "" : "no source");
 	fprintf(f, "balanced: /proc/vmstat nr_foll_pin_acquired = nr_foll_pin_released\n");
+	print_team_table(f, r);
+}
+
+/* ---- the threads of team cases ---- */
+
+/* 1234567 as "1.23M": throughput columns stay narrow. */
+static void fmt_rate(double v, char *buf, size_t n)
+{
+	if (!isfinite(v))
+		snprintf(buf, n, "-");
+	else if (v >= 1e9)
+		snprintf(buf, n, "%.3gG", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, n, "%.3gM", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, n, "%.3gk", v / 1e3);
+	else
+		snprintf(buf, n, "%.3g", v);
+}
+
+static void team_line(FILE *f, const struct result_case *c)
+{
+	const struct team_result *t = &c->team;
+	char label[256], rate[100] = "-", eff[16] = "-", med[32], lo[32], hi[32], con[48] = "-";
+
+	case_label(c, CASE_DRIVER | CASE_BACKING | CASE_STATE | CASE_OP | CASE_FLAGS, label,
+		   sizeof(label));
+	if (c->status == CASE_OK && isfinite(t->throughput.median)) {
+		fmt_rate(t->throughput.median, med, sizeof(med));
+		fmt_rate(t->throughput.ci_lo, lo, sizeof(lo));
+		fmt_rate(t->throughput.ci_hi, hi, sizeof(hi));
+		snprintf(rate, sizeof(rate), "%s [%s-%s]", med, lo, hi);
+	}
+	if (isfinite(t->scaling_efficiency))
+		snprintf(eff, sizeof(eff), "%.2f", t->scaling_efficiency);
+	if (t->has_contender) {
+		fmt_rate(t->contender_ops_per_s, con, sizeof(con));
+		snprintf(con + strlen(con), sizeof(con) - strlen(con), " %s/s", case_contend(c));
+	}
+	fprintf(f, "%-28s  %3d  %-7s  %-9s  %-10s  %-22s  %4s  %-7s  %s\n", label, c->threads,
+		case_share(c), case_place(c), case_mem(c), rate, eff,
+		t->placement_held ? "held" : "MOVED", con);
+	for (size_t i = 0; i < t->nr_threads; i++) {
+		const struct thread_result *th = &t->thread[i];
+		char nodes[64] = "", fb[16] = "n/a";
+
+		for (size_t k = 0; k < th->page_nodes.n; k++) {
+			const struct attr *a = &th->page_nodes.v[k];
+
+			if (!strncmp(a->key, "nodes.", 6) && a->type == ATTR_INT && a->i > 0)
+				snprintf(nodes + strlen(nodes), sizeof(nodes) - strlen(nodes), "%s%s",
+					 *nodes ? "," : "", a->key + 6);
+		}
+		if (isfinite(th->fallback_calls_per_op))
+			snprintf(fb, sizeof(fb), "%.2f", th->fallback_calls_per_op);
+		fprintf(f, "    thread %zu: cpu %d->%d%s%s  mem %s  %.*f ns/page  fallback %s\n",
+			i, th->cpu_first, th->cpu_last, th->cpu_wanted >= 0 ? " (bound)" : "",
+			th->samples_moved ? " MOVED" : "", *nodes ? nodes : "-",
+			ns_prec(th->pin.per_page.median), th->pin.per_page.median, fb);
+	}
+}
+
+/* Printed after the cases when any ran on worker threads. */
+static void print_team_table(FILE *f, const struct result *r)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->nr_cases; i++)
+		any |= r->cases[i].team.present;
+	if (!any)
+		return;
+	fprintf(f, "\n%-28s  %3s  %-7s  %-9s  %-10s  %-22s  %4s  %-7s  %s\n", "threads", "n",
+		"share", "place", "mem", "pages/s [95% CI]", "eff", "cpus", "contender");
+	for (size_t i = 0; i < r->nr_cases; i++)
+		if (r->cases[i].team.present)
+			team_line(f, &r->cases[i]);
+	fprintf(f, "pages/s: pages all threads pinned per second of a sample's window (the "
+		"threads released\n  together, to the last pin returned), median [95%% CI]; "
+		"eff: pages/s over n x pages/s\n  at 1 thread; pin above: the median of the "
+		"threads' ns per page; cpu: before the\n  first and after the last sample; mem: "
+		"nodes the buffer's pages sat on\n");
 }
 
 /* ---- CSV ---- */
@@ -362,6 +455,15 @@ static const struct csv_col {
 	{ "fallback_source", CSV_TEXT, AT(fallback.source) },
 	{ "pins_balanced", CSV_BALANCED, AT(pins) },
 	{ "mmap_lock_acquisitions_per_op", CSV_DOUBLE, AT(mmap_lock.acquisitions_per_op) },
+	/* how the threads ran: empty share, place, mem, contend are the defaults */
+	{ "threads", CSV_INT, AT(threads) },
+	{ "share", CSV_TEXT, AT(share) },
+	{ "place", CSV_TEXT, AT(place) },
+	{ "mem", CSV_TEXT, AT(mem) },
+	{ "contend", CSV_TEXT, AT(contend) },
+	{ "pages_per_s_median", CSV_DOUBLE, AT(team.throughput.median) },
+	{ "scaling_efficiency", CSV_DOUBLE, AT(team.scaling_efficiency) },
+	{ "contender_ops_per_s", CSV_DOUBLE, AT(team.contender_ops_per_s) },
 };
 
 /* RFC 4180: quote a field that holds a comma, quote or line break. */

@@ -15,6 +15,7 @@
 #include "counters.h"
 #include "pins.h"
 #include "placement.h"
+#include "contend.h"
 #include "run_case.h"
 #include "state.h"
 #include "stats.h"
@@ -57,7 +58,13 @@ static void case_fill(const struct case_spec *cs, const struct run_opts *o,
 	c->flags = cs->flags;
 	c->size_bytes = o->size;
 	c->pages = o->size / BASE_PAGE_SIZE;
-	c->threads = 1;
+	c->threads = cs->team ? cs->threads : 1;
+	if (cs->team) {
+		c->share = strdup(cs->shared ? "shared" : "private");
+		c->place = strdup(cs->place ? cs->place : "none");
+		c->mem = strdup(cs->mem ? cs->mem : "none");
+		c->contend = strdup(contend_name(cs->contend));
+	}
 	c->gup_path = dup_or_null(cs->driver->gup_path(&running_kernel, cs->op));
 	c->samples = o->samples;
 	c->warmup = o->warmup;
@@ -65,8 +72,8 @@ static void case_fill(const struct case_spec *cs, const struct run_opts *o,
 }
 
 /* The first status set is the one kept. */
-static void set_status(struct result_case *c, enum case_status status, int err,
-		       const char *reason)
+void case_set_status(struct result_case *c, enum case_status status, int err,
+		     const char *reason)
 {
 	if (c->status != CASE_UNKNOWN)
 		return;
@@ -79,18 +86,18 @@ void case_skipped(const struct case_spec *cs, const struct run_opts *o, const ch
 		  struct result_case *out)
 {
 	case_fill(cs, o, out);
-	set_status(out, CASE_SKIPPED, 0, reason);
+	case_set_status(out, CASE_SKIPPED, 0, reason);
 }
 
 /* One sample of one direction (pin or unpin), room made for o->samples. */
-static void series_add(struct series *s, const struct op_result *r)
+void series_add(struct series *s, const struct op_result *r)
 {
 	s->ns_per_page[s->n] = r->pages ? (double)r->ns / r->pages : 0;
 	s->ns_per_call[s->n] = r->calls ? (double)r->ns / r->calls : 0;
 	s->n++;
 }
 
-static int series_alloc(struct series *s, int samples)
+int series_alloc(struct series *s, int samples)
 {
 	s->ns_per_page = calloc(samples, sizeof(double));
 	s->ns_per_call = calloc(samples, sizeof(double));
@@ -275,8 +282,9 @@ int case_run_begin(struct case_run *cr, const struct case_spec *cs, const struct
 	cr->fb.baseline = -1;
 	cr->pins_ok = true;
 	case_fill(cs, o, c);
-	if (series_alloc(&c->pin, o->samples) || series_alloc(&c->unpin, o->samples)) {
-		set_status(c, CASE_ERROR, ENOMEM, "out of memory for samples");
+	if (series_alloc(&c->pin, o->samples) || series_alloc(&c->unpin, o->samples) ||
+	    (cs->team && team_alloc(cr, o))) {
+		case_set_status(c, CASE_ERROR, ENOMEM, "out of memory for samples");
 		cr->done = true;
 		return -1;
 	}
@@ -284,7 +292,7 @@ int case_run_begin(struct case_run *cr, const struct case_spec *cs, const struct
 }
 
 /* What the counting pass of the first round found, kept before the next case's resets it. */
-static void keep_counts(struct case_run *cr, struct counters *ctr)
+void case_keep_counts(struct case_run *cr, struct counters *ctr)
 {
 	struct result_case *c = cr->c;
 
@@ -296,9 +304,8 @@ static void keep_counts(struct case_run *cr, struct counters *ctr)
 	cr->counted = true;
 }
 
-/* One timed sample into the case's series and totals. */
-static void add_sample(struct case_run *cr, const struct op_result *rp,
-		       const struct op_result *ru)
+/* One timed op into the case's totals (not its series: a team makes those). */
+void case_add_op(struct case_run *cr, const struct op_result *rp)
 {
 	struct result_case *c = cr->c;
 
@@ -307,14 +314,10 @@ static void add_sample(struct case_run *cr, const struct op_result *rp,
 		if (!cr->first_err)
 			cr->first_err = rp->err;
 	}
-	series_add(&c->pin, rp);
 	if (rp->nr_call_ns && append_calls(&cr->calls, &cr->nr_calls, &cr->calls_cap, rp))
-		set_status(c, CASE_ERROR, ENOMEM, "out of memory for per-call samples");
+		case_set_status(c, CASE_ERROR, ENOMEM, "out of memory for per-call samples");
 	cr->clock_ns = rp->clock_ns;
 	cr->clock_subtracted = rp->clock_subtracted;
-	/* A failed pin holds nothing: there is no unpin to time. */
-	if (cr->cs->driver->unpin && ru->calls)
-		series_add(&c->unpin, ru);
 	if (rp->disturb_known) {
 		cr->disturb_known = true;
 		cr->probe_armed += rp->probe_armed;
@@ -326,6 +329,18 @@ static void add_sample(struct case_run *cr, const struct op_result *rp,
 	cr->calls_timed += rp->calls;
 	cr->pages_timed += rp->pages;
 	cr->done_timed += rp->pages_done;
+	cr->ops_timed++;
+}
+
+/* One timed sample of the main thread into the case's series and totals. */
+static void add_sample(struct case_run *cr, const struct op_result *rp,
+		       const struct op_result *ru)
+{
+	series_add(&cr->c->pin, rp);
+	/* A failed pin holds nothing: there is no unpin to time. */
+	if (cr->cs->driver->unpin && ru->calls)
+		series_add(&cr->c->unpin, ru);
+	case_add_op(cr, rp);
 }
 
 /*
@@ -348,14 +363,18 @@ void case_run_round(struct case_run *cr, const struct run_opts *o, struct counte
 
 	if (cr->done || stop_requested)
 		return;
+	if (cs->team) {
+		team_round(cr, o, nr);
+		return;
+	}
 	if (state_buffer_make(cs->backing, cs->state, o, o->mem_node, &b, why, sizeof(why))) {
 		/* only a case that never ran is skipped; later, it is an error */
-		set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
+		case_set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
 		cr->done = true;
 		return;
 	}
 	if (cs->driver->setup && cs->driver->setup(&dc, &b, why, sizeof(why))) {
-		set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
+		case_set_status(c, c->has_run ? CASE_ERROR : CASE_SKIPPED, 0, why);
 		state_buffer_free(cs->backing, cs->state, &b);
 		cr->done = true;
 		return;
@@ -379,7 +398,7 @@ void case_run_round(struct case_run *cr, const struct run_opts *o, struct counte
 		if (count_pass(cs, o, &dc, &b, &first, ctr, &cr->fb, &cr->errors,
 			       &cr->first_err, why, sizeof(why)))
 			goto out_nobuf;
-		keep_counts(cr, ctr);
+		case_keep_counts(cr, ctr);
 	}
 	for (int i = 0; i < nr && !stop_requested && c->pin.n < (size_t)o->samples; i++) {
 		struct op_result rp, ru;
@@ -399,7 +418,7 @@ void case_run_round(struct case_run *cr, const struct run_opts *o, struct counte
 	state_buffer_free(cs->backing, cs->state, &b);
 	goto out_teardown;
 out_nobuf:
-	set_status(c, CASE_ERROR, 0, why);
+	case_set_status(c, CASE_ERROR, 0, why);
 	cr->done = true;
 out_teardown:
 	cr->rounds++;
@@ -422,11 +441,12 @@ void case_run_fill(struct case_run *cr)
 	if (!c->has_run)
 		return;
 	c->errors = cr->errors;
-	c->pages_requested_per_op = pin->n ? (double)cr->pages_timed / pin->n : 0;
-	c->pages_done_per_op = pin->n ? (double)cr->done_timed / pin->n : 0;
+	/* per op of one thread: a team's threads each make one op per sample */
+	c->pages_requested_per_op = cr->ops_timed ? (double)cr->pages_timed / cr->ops_timed : 0;
+	c->pages_done_per_op = cr->ops_timed ? (double)cr->done_timed / cr->ops_timed : 0;
 	/* as the driver made the calls; 0 (null) when none was made */
 	c->pages_per_call = cr->pages_per_call;
-	c->kernel_calls_per_sample = pin->n ? (double)cr->calls_timed / pin->n : 0;
+	c->kernel_calls_per_sample = cr->ops_timed ? (double)cr->calls_timed / cr->ops_timed : 0;
 	pin->present = true;
 	series_summarize(pin);
 	pin->has_single_call = cr->nr_calls > 0;
@@ -449,6 +469,8 @@ void case_run_fill(struct case_run *cr)
 	else
 		fill_pins(false, 0, 0, 0, 0, &c->pins);
 	c->interrupted = stop_requested != 0 && pin->n < (size_t)c->samples;
+	if (cr->cs->team)
+		team_fill(cr);
 }
 
 /* The case's final status, its numbers, and the memory of the rounds freed. */
@@ -458,11 +480,13 @@ void case_run_end(struct case_run *cr)
 
 	case_run_fill(cr);
 	if (cr->first_err)
-		set_status(c, CASE_ERROR, cr->first_err, NULL);
+		case_set_status(c, CASE_ERROR, cr->first_err, NULL);
 	else if (c->has_run)
-		set_status(c, CASE_OK, 0, NULL);
+		case_set_status(c, CASE_OK, 0, NULL);
 	free(cr->calls);
 	cr->calls = NULL;
+	free(cr->team_done);
+	cr->team_done = NULL;
 	if (!c->has_run) {
 		/* not run: no samples to keep */
 		free(c->pin.ns_per_page);

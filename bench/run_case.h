@@ -42,6 +42,8 @@ struct case_run {
 	size_t nr_calls, calls_cap;
 	bool pins_ok;
 	uint64_t acquired, released;	/* pins over the case's rounds */
+	uint64_t ops_timed;		/* timed ops: samples x threads */
+	uint64_t *team_done;		/* per thread: pages its timed ops pinned */
 };
 
 /*
@@ -68,5 +70,28 @@ void case_skipped(const struct case_spec *cs, const struct run_opts *o, const ch
 		  struct result_case *out);
 /* "WRITE,LONGTERM" -> bits; "none" -> 0; -1 on an unknown name */
 int flags_parse(const char *s, unsigned int *out);
+
+/* --- shared by run_case.c and run_team.c --- */
+
+/* The first status set is the one kept. */
+void case_set_status(struct result_case *c, enum case_status status, int err,
+		     const char *reason);
+/* Room for samples samples; one op's time per page and per call added. */
+int series_alloc(struct series *s, int samples);
+void series_add(struct series *s, const struct op_result *r);
+/* A timed op into the case's totals (calls, pages, errors, disturbances). */
+void case_add_op(struct case_run *cr, const struct op_result *rp);
+/* The counting pass's findings (cr->fb, counters of ctr) into the case. */
+void case_keep_counts(struct case_run *cr, struct counters *ctr);
+
+/* run_team.c: a case whose threads are workers of their own. */
+int team_alloc(struct case_run *cr, const struct run_opts *o);
+void team_round(struct case_run *cr, const struct run_opts *o, int nr);
+void team_fill(struct case_run *cr);
+/*
+ * Every team case's scaling efficiency: its throughput over threads times
+ * the throughput of the same case at 1 thread in r, where r has that one.
+ */
+void team_scaling(struct result *r);
 
 #endif
