@@ -333,6 +333,8 @@ void team_free(struct team_result *t)
 	}
 	free(t->thread);
 	free(t->pages_per_s);
+	free(t->pages);
+	free(t->window_ns);
 	memset(t, 0, sizeof(*t));
 	t->scaling_efficiency = NAN;
 }

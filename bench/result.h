@@ -174,6 +174,8 @@ struct team_result {
 	 */
 	size_t n;
 	double *pages_per_s;
+	double *pages;			/* per sample: pages pinned, all threads */
+	double *window_ns;		/* per sample: the window */
 	struct summary throughput;
 	/* throughput / (threads x throughput of the same case at 1 thread); NAN: none */
 	double scaling_efficiency;

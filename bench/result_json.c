@@ -336,6 +336,8 @@ static json_object *team_json(const struct team_result *t)
 		json_object_array_add(th, thread_json(&t->thread[i]));
 	add(o, "per_thread", th);
 	add(o, "samples_pages_per_s", samples_json(t->pages_per_s, t->n));
+	add(o, "samples_pages", samples_json(t->pages, t->n));
+	add(o, "samples_window_ns", samples_json(t->window_ns, t->n));
 	add(o, "pages_per_s", summary_known(&t->throughput) ?
 	    summary_to_json(&t->throughput) : NULL);
 	add(o, "scaling_efficiency", json_double(t->scaling_efficiency));
@@ -1089,6 +1091,18 @@ static void team_from_json(struct rd *rd, json_object *o, const char *at, struct
 	v = get_arr(rd, o, at, "samples_pages_per_s");
 	if (v)
 		t->pages_per_s = samples_from_json(rd, v, at, "samples_pages_per_s", &t->n);
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "samples_window_ns" : "samples_pages";
+		double **out = k ? &t->window_ns : &t->pages;
+		size_t m;
+
+		v = get_arr(rd, o, at, key);
+		if (!v)
+			continue;
+		*out = samples_from_json(rd, v, at, key, &m);
+		if (m != t->n)
+			damaged(rd, at, key, "has %zu samples, not %zu", m, t->n);
+	}
 	summary_from_json(rd, get_obj(rd, o, at, "pages_per_s"), at, &t->throughput);
 	get_double(rd, o, at, "scaling_efficiency", &t->scaling_efficiency);
 	get_bool(rd, o, at, "placement_held", &t->placement_held);

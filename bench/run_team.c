@@ -363,8 +363,10 @@ int team_alloc(struct case_run *cr, const struct run_opts *o)
 	tr->placement_held = true;
 	tr->thread = calloc(n, sizeof(*tr->thread));
 	tr->pages_per_s = calloc(o->samples, sizeof(double));
+	tr->pages = calloc(o->samples, sizeof(double));
+	tr->window_ns = calloc(o->samples, sizeof(double));
 	cr->team_done = calloc(n, sizeof(*cr->team_done));
-	if (!tr->thread || !tr->pages_per_s || !cr->team_done)
+	if (!tr->thread || !tr->pages_per_s || !tr->pages || !tr->window_ns || !cr->team_done)
 		return -1;
 	tr->nr_threads = n;
 	for (int i = 0; i < n; i++) {
@@ -440,6 +442,8 @@ static void add_team_sample(struct case_run *cr, struct team *t)
 	}
 	series_add_median(&cr->c->pin, t->w, t->n, false);
 	series_add_median(&cr->c->unpin, t->w, t->n, true);
+	tr->pages[tr->n] = pages;
+	tr->window_ns[tr->n] = last - first;
 	tr->pages_per_s[tr->n++] = last > first ? pages * 1e9 / (last - first) : 0;
 }
 

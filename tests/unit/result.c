@@ -193,7 +193,59 @@ static void fill_everything(struct result_case *c)
 	c->interrupted = true;
 }
 
-/* ok (every field), error, skipped, and a kmod case with a fraction. */
+/* Two threads on one buffer, bound, under contention: every team field. */
+static void fill_team(struct result_case *c)
+{
+	struct team_result *t = &c->team;
+
+	c->threads = 2;
+	c->share = strdup("shared");
+	c->place = strdup("scatter");
+	c->mem = strdup("remote");
+	c->contend = strdup("mmap");
+	t->present = true;
+	t->nr_threads = 2;
+	t->thread = calloc(2, sizeof(*t->thread));
+	for (int i = 0; i < 2; i++) {
+		struct thread_result *th = &t->thread[i];
+
+		thread_result_init(th);
+		th->cpu_wanted = i;
+		th->cpu_first = i;
+		th->cpu_last = i ? 0 : i;
+		th->samples_moved = i;
+		th->placement_held = !i;
+		th->mem_node_wanted = i ? -2 : 1;
+		attrs_set_int(&th->page_nodes, "nodes.1", 2048);
+		side(&th->pin, 40.0 + i, true);
+		th->errors = i;
+		th->err_name = i ? strdup("EFAULT") : NULL;
+		th->pages_done_per_op = 2048;
+		th->counted_calls = 3;
+		th->fallback_calls_per_op = i ? 1 : 0;
+		th->fallback_fraction = i ? 0.5 : NAN;
+		th->fallback_source = strdup(i ? "kprobe" : "mmap_lock-per-call");
+	}
+	t->n = 3;
+	t->pages_per_s = calloc(3, sizeof(double));
+	t->pages = calloc(3, sizeof(double));
+	t->window_ns = calloc(3, sizeof(double));
+	for (int i = 0; i < 3; i++) {
+		t->pages[i] = 4096;
+		t->window_ns[i] = 100000 + i * 0.5;
+		t->pages_per_s[i] = t->pages[i] * 1e9 / t->window_ns[i];
+	}
+	summarize(t->pages_per_s, 3, &t->throughput);
+	t->scaling_efficiency = 0.875;
+	t->placement_held = false;
+	t->has_contender = true;
+	t->contender_threads = 1;
+	t->contender_ops = 12345;
+	t->contender_seconds = 0.25;
+	t->contender_ops_per_s = 49380;
+}
+
+/* ok (every field), error, skipped, a kmod case with a fraction, and a team. */
 static void add_cases(struct result *r)
 {
 	struct result_case *c;
@@ -233,6 +285,14 @@ static void add_cases(struct result *r)
 	fallback(c, 0.5, 0.125, "kprobe");
 	c->fallback.pages_per_op = 64;
 	pins(c, false);
+
+	c = base_case(r, "kmod", "shmem", CASE_OK);
+	c->has_run = true;
+	c->op = strdup("pin_fast");
+	side(&c->pin, 41.0, true);
+	fallback(c, 0.5, 0.25, "kprobe");
+	pins(c, true);
+	fill_team(c);
 }
 
 /* ---- field-by-field comparison ---- */
@@ -320,8 +380,27 @@ static bool same_case(const struct result_case *a, const struct result_case *b)
 		    N(pins.released) && N(pins.balanced) && S(pins.source) && S(pins.reason) &&
 		    same_attrs(&a->actual, &b->actual, "backing_actual") && N(has_placement) &&
 		    N(placement_cpu) && N(placement_mem_node) &&
-		    same_attrs(&a->page_nodes, &b->page_nodes, "page_nodes") && N(interrupted);
+		    same_attrs(&a->page_nodes, &b->page_nodes, "page_nodes") && N(interrupted) &&
+		    S(share) && S(place) && S(mem) && S(contend) && N(team.present) &&
+		    N(team.nr_threads) && N(team.n) && same_summary(&a->team.throughput,
+		    &b->team.throughput, "team.throughput") && N(team.scaling_efficiency) &&
+		    N(team.placement_held) && N(team.has_contender) && N(team.contender_threads) &&
+		    N(team.contender_ops) && N(team.contender_seconds) &&
+		    N(team.contender_ops_per_s);
 
+	for (size_t i = 0; same && i < a->team.n; i++)
+		same = N(team.pages_per_s[i]) && N(team.pages[i]) && N(team.window_ns[i]);
+	for (size_t i = 0; same && i < a->team.nr_threads; i++)
+		same = N(team.thread[i].cpu_wanted) && N(team.thread[i].cpu_first) &&
+		       N(team.thread[i].cpu_last) && N(team.thread[i].samples_moved) &&
+		       N(team.thread[i].placement_held) && N(team.thread[i].mem_node_wanted) &&
+		       same_attrs(&a->team.thread[i].page_nodes, &b->team.thread[i].page_nodes,
+				  "thread page_nodes") &&
+		       same_series(&a->team.thread[i].pin, &b->team.thread[i].pin, "thread pin") &&
+		       N(team.thread[i].errors) && S(team.thread[i].err_name) &&
+		       N(team.thread[i].pages_done_per_op) && N(team.thread[i].counted_calls) &&
+		       N(team.thread[i].fallback_calls_per_op) &&
+		       N(team.thread[i].fallback_fraction) && S(team.thread[i].fallback_source);
 	for (size_t i = 0; same && i < a->nr_counters; i++)
 		same = S(counters[i].name) && N(counters[i].supported) &&
 		       N(counters[i].per_call) && N(counters[i].total) && N(counters[i].scaled) &&
@@ -610,6 +689,12 @@ static void test_table(struct result *r)
 	off_er = (int)(strstr(er, "16384") - er);
 	tap_ok(off_ok == off_er && off_ok == (int)(strstr(hdr, "pages/call") - hdr),
 	       "columns line up (pages/call at %d and %d)", off_ok, off_er);
+	line_with(t, "kmod shmem warm pin_fast W|LT", l, sizeof(l));
+	tap_ok(strstr(l, " 2  shared   scatter    remote") && strstr(l, "41M [41M-41M]") &&
+	       strstr(l, "0.88") && strstr(l, "MOVED") && strstr(l, "49.4k mmap/s") &&
+	       strstr(t, "thread 1: cpu 1->0 (bound) MOVED  mem 1  42.0 ns/page  fallback 1.00"),
+	       "threads table: share, place, mem, pages/s, efficiency, moved, contender, a "
+	       "line per thread");
 	line_with(t, "kmod", l, sizeof(l));
 	tap_ok(strstr(l, "pin_fast WRITE") && strstr(l, "0.5 (12%)") && strstr(l, "NO"),
 	       "kmod row: op and flags, fallback with fraction, unbalanced pins flagged");
@@ -643,7 +728,10 @@ static void test_csv(const struct result *r)
 		lines++;
 		same &= csv_fields(l) == nhead;
 	}
-	tap_ok(lines == 5 && same, "one row per case, %d fields each (%d rows)", nhead, lines);
+	tap_ok(lines == 6 && same, "one row per case, %d fields each (%d rows)", nhead, lines);
+	line_at(t, 5, l, sizeof(l));
+	tap_ok(strstr(l, ",2,shared,scatter,remote,mmap,") && strstr(l, ",0.875,49380"),
+	       "team row: threads, share, place, mem, contend, efficiency, contender rate");
 	line_at(t, 1, l, sizeof(l));
 	{
 		const char *want = "iouring,anon,warm,,WRITE|LONGTERM,67108864,16384,16384,20,ok,,,"
@@ -763,7 +851,7 @@ int main(int argc, char **argv)
 	char err[256] = "", *old, *again, *text;
 	bool same;
 
-	tap_plan(81);
+	tap_plan(83);
 	snprintf(dir, sizeof(dir), "/tmp/gupbench-unit-XXXXXX");
 	if (!mkdtemp(dir))
 		tap_skip_all("cannot make a temporary directory");
@@ -784,7 +872,7 @@ int main(int argc, char **argv)
 	       r.env.accelerator, r.env.cpus, r.env.config_source);
 
 	add_cases(&r);
-	tap_ok(r.nr_cases == 4 && r.cases[2].threads == 1 && isnan(r.cases[2].pages_done_per_op) &&
+	tap_ok(r.nr_cases == 5 && r.cases[2].threads == 1 && isnan(r.cases[2].pages_done_per_op) &&
 	       r.cases[2].fallback.counted_samples == -1, "result_add_case: threads 1, unknowns");
 	tap_ok(result_write(path_in("r.json"), &r) == 0, "write r.json");
 	tap_ok(stray_files() == 0, "no temporary file left after success");
