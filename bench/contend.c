@@ -396,9 +396,9 @@ struct contender *contend_start(enum contend_kind k, int nthreads, const int *cp
 		set_reason(why, n, "unknown contention kind %d", (int)k);
 		return NULL;
 	}
-	if (k == CONTEND_NONE)
+	if (k == CONTEND_NONE) {
 		nthreads = 0;
-	else if (nthreads < 1) {
+	} else if (nthreads < 1) {
 		set_reason(why, n, "%s contender: %d threads (needs at least 1)",
 			   contend_name(k), nthreads);
 		return NULL;
