@@ -375,7 +375,7 @@ static void team_line(FILE *f, const struct result_case *c)
 			snprintf(fb, sizeof(fb), "%.2f", th->fallback_calls_per_op);
 		fprintf(f, "    thread %zu: cpu %d->%d%s%s  mem %s  %.*f ns/page  fallback %s\n",
 			i, th->cpu_first, th->cpu_last, th->cpu_wanted >= 0 ? " (bound)" : "",
-			th->samples_moved ? " MOVED" : "", *nodes ? nodes : "-",
+			!th->placement_held ? " MOVED" : "", *nodes ? nodes : "-",
 			ns_prec(th->pin.per_page.median), th->pin.per_page.median, fb);
 	}
 }

@@ -72,6 +72,7 @@ struct team {
 	pthread_barrier_t go, done;
 	pthread_mutex_t start_lock;	/* held while the workers are created */
 	enum team_step step;
+	struct contender *con;		/* paused while buffers are made */
 	int arrived;			/* workers at the start line of this pin */
 };
 
@@ -500,11 +501,16 @@ static void keep_team_counts(struct case_run *cr, struct team *t)
  */
 static int next_buffers(struct team *t, bool *first, char *why, size_t n)
 {
+	int rc;
+
 	if (*first || state_survives_op(t->cs->state)) {
 		*first = false;
 		return 0;
 	}
-	return run_step(t, STEP_REMAKE, why, n);
+	contend_pause(t->con);
+	rc = run_step(t, STEP_REMAKE, why, n);
+	contend_resume(t->con);
+	return rc;
 }
 
 static void record_placement(struct case_run *cr, struct team *t)
@@ -516,7 +522,8 @@ static void record_placement(struct case_run *cr, struct team *t)
 		struct thread_result *th = &tr->thread[i];
 		const struct buffer *b = t->w[i].buf;
 
-		th->placement_held = th->samples_moved == 0;
+		/* an unbound thread has no placement to hold; its moves are still counted */
+		th->placement_held = th->cpu_wanted < 0 || th->samples_moved == 0;
 		tr->placement_held &= th->placement_held;
 		attrs_free(&th->page_nodes);
 		if (b && b->addr)
@@ -564,6 +571,7 @@ void team_round(struct case_run *cr, const struct run_opts *o, int nr)
 	}
 	if (cs->contend) {
 		con = contend_start(cs->contend, cs->contend_threads, NULL, why, sizeof(why));
+		t.con = con;
 		if (!con) {
 			case_set_status(c, CASE_ERROR, 0, why);
 			cr->done = true;
@@ -602,6 +610,12 @@ out_nobuf:
 	cr->done = true;
 out:
 	if (con) {
+		/* pins measured against a contender that stopped are not what was asked for */
+		if (contend_error(con)) {
+			set_reason(why, sizeof(why), "contender stopped: %s", contend_error(con));
+			case_set_status(c, CASE_ERROR, 0, why);
+			cr->done = true;
+		}
 		contend_stop(con, &cst);
 		c->team.has_contender = true;
 		c->team.contender_threads = cs->contend_threads;
