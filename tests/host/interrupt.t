@@ -16,14 +16,23 @@ settings() {
 }
 before=$(settings)
 
-# run_and_signal SIG EXPECTED_RC [twice]: twice = a second signal right after the first,
-# which leaves at once: settings restored, the file as last written (still valid)
+# pins held system-wide: a run that leaves pins behind changes it
+held() {
+	awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 }
+	     END { print a - r }' /proc/vmstat
+}
+
+# run_and_signal SIG EXPECTED_RC [twice|team]: twice = a second signal right after the
+# first, which leaves at once: settings restored, the file as last written (still valid);
+# team = the cases run on two threads pinning one buffer, with a contender
 run_and_signal() {
-	local sig=$1 want=$2 twice=${3:-} r=$tmp/r-$1$3.json rc i
+	local sig=$1 want=$2 twice=${3:-} r=$tmp/r-$1$3.json rc i extra=() held0
+	[ "$twice" = team ] && { extra=(--threads 2 --share shared --contend mmap); twice=; }
 	rm -f "$r"
+	held0=$(held)
 	"$GUPBENCH" run -q --driver iouring,futex --backing hugetlb,shmem-thp,anon \
 		--state warm,cold --size 32M --samples 2000 --warmup 0 --file-dir "$tmp" \
-		-o "$r" >/dev/null 2>"$tmp/err" &
+		"${extra[@]}" -o "$r" >/dev/null 2>"$tmp/err" &
 	local pid=$!
 	# wait until at least one case is in the file, so there is something to keep
 	for ((i = 0; i < 300; i++)); do
@@ -43,11 +52,14 @@ run_and_signal() {
 		ok $? "SIG$sig: result valid, interrupted, $(jq '.cases | length' "$r") case(s) kept"
 	fi
 	[ "$(settings)" = "$before" ]
-	ok $? "SIG$sig${twice:+ $twice}: THP modes, nr_hugepages and tracefs mount restored"
+	ok $? "SIG$sig${twice:+ $twice}${extra[*]:+ ${extra[*]}}: THP modes, nr_hugepages and tracefs mount restored"
+	[ "$(held)" = "$held0" ]
+	ok $? "SIG$sig${twice:+ $twice}${extra[*]:+ ${extra[*]}}: no pin left held ($(held), was $held0)"
 }
 
-plan 9
+plan 16
 run_and_signal INT 130
 run_and_signal TERM 143
 run_and_signal INT 130 twice
+run_and_signal INT 130 team
 done_testing
