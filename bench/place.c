@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placement policies: the CPU order of --place and the buffer node of --mem, on an hwloc topology. */
+/* Placement policies: the CPU order of --place and the buffer node of --mem, from hwloc. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,14 +136,16 @@ int place_parse(const char *s, struct place_spec *out, char *why, size_t n)
 	}
 	if (!strncmp(s, "list:", 5)) {
 		if (strlen(s + 5) >= sizeof(out->list)) {
-			set_reason(why, n, "placement list is longer than %zu characters: use ranges (4-7)",
+			set_reason(why, n,
+				   "placement list is longer than %zu characters: use ranges (4-7)",
 				   sizeof(out->list) - 1);
 			return -1;
 		}
 		out->kind = PLACE_LIST;
 		out->arg = list_count(s + 5);
 		if (out->arg < 0) {
-			set_reason(why, n, "placement \"%s\": not a list of CPU numbers 0-%d like list:0,2,4-7",
+			set_reason(why, n,
+				   "placement \"%s\": not a list of CPU numbers 0-%d like list:0,2,4-7",
 				   s, MAX_INDEX);
 			return -1;
 		}
@@ -151,7 +153,8 @@ int place_parse(const char *s, struct place_spec *out, char *why, size_t n)
 		snprintf(out->text, sizeof(out->text), "list:%s", out->list);
 		return 0;
 	}
-	set_reason(why, n, "unknown placement \"%s\" (compact, scatter, smt, package:N, node:N, list:CPUS, none)",
+	set_reason(why, n,
+		   "unknown placement \"%s\" (compact, scatter, smt, package:N, node:N, list:CPUS, none)",
 		   s);
 	return -1;
 }
@@ -366,7 +369,8 @@ static int resolve_order(hwloc_topology_t t, const struct place_spec *p, int nth
 		return -1;
 	}
 	if (got < nthreads) {
-		set_reason(why, n, "%s: %d threads, but it has only %d CPUs (%d core%s) this process may use",
+		set_reason(why, n,
+			   "%s: %d threads, but it has only %d CPUs (%d core%s) this process may use",
 			   p->text, nthreads, got, cores, cores == 1 ? "" : "s");
 		return -1;
 	}
@@ -383,20 +387,24 @@ static int resolve_list(hwloc_topology_t t, const struct place_spec *p, int nthr
 	char have[128];
 
 	if (list_count(s) < 0) {
-		set_reason(why, n, "placement \"list:%s\": not a list of CPU numbers like list:0,2,4-7", s);
+		set_reason(why, n,
+			   "placement \"list:%s\": not a list of CPU numbers like list:0,2,4-7", s);
 		goto out;
 	}
 	while (*s) {
 		list_item(s, &a, &b, &s);
 		for (int cpu = a; cpu <= b; cpu++) {
-			if (!hwloc_bitmap_isset(allowed, cpu) || !hwloc_get_pu_obj_by_os_index(t, cpu)) {
+			if (!hwloc_bitmap_isset(allowed, cpu) ||
+			    !hwloc_get_pu_obj_by_os_index(t, cpu)) {
 				hwloc_bitmap_list_snprintf(have, sizeof(have), allowed);
-				set_reason(why, n, "%s: CPU %d is not one this process may use (%s)",
+				set_reason(why, n,
+					   "%s: CPU %d is not one this process may use (%s)",
 					   p->text, cpu, have);
 				goto out;
 			}
 			if (hwloc_bitmap_isset(seen, cpu)) {
-				set_reason(why, n, "%s: CPU %d is listed twice (threads never share a CPU)",
+				set_reason(why, n,
+					   "%s: CPU %d is listed twice (threads never share a CPU)",
 					   p->text, cpu);
 				goto out;
 			}
@@ -407,7 +415,8 @@ static int resolve_list(hwloc_topology_t t, const struct place_spec *p, int nthr
 		}
 	}
 	if (got < nthreads) {
-		set_reason(why, n, "%s: %d threads, but it names only %d CPUs", p->text, nthreads, got);
+		set_reason(why, n, "%s: %d threads, but it names only %d CPUs", p->text, nthreads,
+			   got);
 		goto out;
 	}
 	ret = 0;
@@ -473,14 +482,16 @@ int mem_parse(const char *s, struct mem_spec *out, char *why, size_t n)
 		out->kind = MEM_NODE;
 		out->node = parse_whole(s + 5);
 		if (out->node < 0) {
-			set_reason(why, n, "memory policy \"%s\": \"%s\" is not a NUMA node number (0-%d)",
+			set_reason(why, n,
+				   "memory policy \"%s\": \"%s\" is not a NUMA node number (0-%d)",
 				   s, s + 5, MAX_INDEX);
 			return -1;
 		}
 		snprintf(out->text, sizeof(out->text), "node:%d", out->node);
 		return 0;
 	}
-	set_reason(why, n, "unknown memory policy \"%s\" (local, remote, interleave, node:N, none)", s);
+	set_reason(why, n, "unknown memory policy \"%s\" (local, remote, interleave, node:N, none)",
+		   s);
 	return -1;
 }
 
@@ -537,13 +548,13 @@ static int remote_node(hwloc_topology_t t, int own, hwloc_const_bitmap_t usable)
 		}
 	}
 	for (int i = hwloc_bitmap_first(usable); i >= 0; i = hwloc_bitmap_next(usable, i)) {
+		hwloc_obj_t other = hwloc_get_numanode_obj_by_os_index(t, i);
 		hwloc_uint64_t v = 0, back;
 
 		if (i == own)
 			continue;
 		if (d)
-			hwloc_distances_obj_pair_values(d, me, hwloc_get_numanode_obj_by_os_index(t, i),
-							&v, &back);
+			hwloc_distances_obj_pair_values(d, me, other, &v, &back);
 		if (best < 0 || v < best_v ||
 		    (v == best_v && steps_after(own, i, span) < steps_after(own, best, span))) {
 			best = i;
@@ -579,7 +590,8 @@ int mem_resolve(hwloc_topology_t t, const struct mem_spec *m, int cpu, int *node
 	switch (m->kind) {
 	case MEM_NODE:
 		if (!hwloc_bitmap_isset(usable, m->node)) {
-			set_reason(why, n, "%s: no NUMA node %d with memory this process may use (usable: %s)",
+			set_reason(why, n,
+				   "%s: no NUMA node %d with memory this process may use (usable: %s)",
 				   m->text, m->node, have);
 			goto out;
 		}
@@ -591,7 +603,8 @@ int mem_resolve(hwloc_topology_t t, const struct mem_spec *m, int cpu, int *node
 	case MEM_LOCAL:
 	case MEM_REMOTE:
 		if (cpu < 0) {
-			set_reason(why, n, "%s needs threads bound to CPUs (--place): an unbound thread can move to another node after its buffer is placed",
+			set_reason(why, n,
+				   "%s needs threads bound to CPUs (--place): an unbound thread can move to another node after its buffer is placed",
 				   m->text);
 			goto out;
 		}
@@ -602,7 +615,8 @@ int mem_resolve(hwloc_topology_t t, const struct mem_spec *m, int cpu, int *node
 		}
 		if (m->kind == MEM_LOCAL) {
 			if (!hwloc_bitmap_isset(usable, own)) {
-				set_reason(why, n, "local: node %d of CPU %d has no memory this process may use (usable: %s)",
+				set_reason(why, n,
+					   "local: node %d of CPU %d has no memory this process may use (usable: %s)",
 					   own, cpu, have);
 				goto out;
 			}
@@ -611,7 +625,8 @@ int mem_resolve(hwloc_topology_t t, const struct mem_spec *m, int cpu, int *node
 		}
 		*node = remote_node(t, own, usable);
 		if (*node < 0) {
-			set_reason(why, n, "remote needs 2 NUMA nodes with memory, this machine has %d",
+			set_reason(why, n,
+				   "remote needs 2 NUMA nodes with memory, this machine has %d",
 				   hwloc_bitmap_weight(usable));
 			goto out;
 		}

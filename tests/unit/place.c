@@ -128,27 +128,28 @@ static void nodes(hwloc_topology_t t, const char *name, int max, const char *wan
 	char got[256];
 
 	join(v, nr < max ? nr : max, got, sizeof(got));
-	tap_ok(nr == want_nr && !strcmp(got, want), "%s: place_nodes (max %d) = %d: %s (got %d: %s)",
-	       name, max, want_nr, want, nr, got);
+	tap_ok(nr == want_nr && !strcmp(got, want),
+	       "%s: place_nodes (max %d) = %d: %s (got %d: %s)", name, max, want_nr, want, nr, got);
 }
 
 static void test_parse(void)
 {
 	static const char *const good[] = { "none", "compact", "scatter", "smt", "package:1",
 					    "node:0", "list:0,2-3" };
-	static const char *const bad[] = { "", "fast", "Compact", "package", "package:", "package:x",
-		"package:-1", "package:1.5", "package:1x", "package:99999999", "node:", "node: 1",
-		"list:", "list:a", "list:1,", "list:,1", "list:3-1", "list:1-", "list:1--2",
-		"list:0 1", "list:99999999" };
+	static const char *const bad[] = { "", "fast", "Compact", "package", "package:",
+		"package:x", "package:-1", "package:1.5", "package:1x", "package:99999999", "node:",
+		"node: 1", "list:", "list:a", "list:1,", "list:,1", "list:3-1", "list:1-",
+		"list:1--2", "list:0 1", "list:99999999" };
 	struct place_spec p;
 	struct mem_spec m;
 	char why[REASON_MAX], longlist[400];
+	int r;
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		int r = place_parse(good[i], &p, why, sizeof(why));
-
-		tap_ok(r == 0 && !strcmp(p.text, good[i]), "place_parse \"%s\": recorded as \"%s\"%s%s",
-		       good[i], r ? "" : p.text, r ? ": " : "", r ? why : "");
+		r = place_parse(good[i], &p, why, sizeof(why));
+		tap_ok(r == 0 && !strcmp(p.text, good[i]),
+		       "place_parse \"%s\": recorded as \"%s\"%s%s", good[i], r ? "" : p.text,
+		       r ? ": " : "", r ? why : "");
 	}
 	place_parse("package:01", &p, why, sizeof(why));
 	tap_ok(p.kind == PLACE_PACKAGE && p.arg == 1 && !strcmp(p.text, "package:1"),
@@ -158,25 +159,26 @@ static void test_parse(void)
 	       "list:0,2-3 names 3 CPUs (arg %d, list \"%s\")", p.arg, p.list);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
-		tap_ok(place_parse(bad[i], &p, why, sizeof(why)) == -1 && why[0] && !strchr(why, '\n'),
-		       "place_parse \"%s\" refused: %s", bad[i], why);
+		r = place_parse(bad[i], &p, why, sizeof(why));
+		tap_ok(r == -1 && why[0] && !strchr(why, '\n'), "place_parse \"%s\" refused: %s",
+		       bad[i], why);
 	}
 	tap_ok(place_parse(NULL, &p, why, sizeof(why)) == -1, "place_parse NULL refused: %s", why);
 	strcpy(longlist, "list:");
 	for (int i = 0; strlen(longlist) < 300; i++)
 		sprintf(longlist + strlen(longlist), "%s%d", i ? "," : "", i * 2);
-	tap_ok(place_parse(longlist, &p, why, sizeof(why)) == -1, "a 300-character list refused: %s",
-	       why);
+	tap_ok(place_parse(longlist, &p, why, sizeof(why)) == -1,
+	       "a 300-character list refused: %s", why);
 
 	static const char *const mgood[] = { "none", "local", "remote", "interleave", "node:3" };
 	static const char *const mbad[] = { "", "near", "node", "node:", "node:x", "node:-1",
 					    "node:1x", "node:99999999", "interleave:0" };
 
 	for (size_t i = 0; i < sizeof(mgood) / sizeof(mgood[0]); i++) {
-		int r = mem_parse(mgood[i], &m, why, sizeof(why));
-
-		tap_ok(r == 0 && !strcmp(m.text, mgood[i]), "mem_parse \"%s\": recorded as \"%s\"%s%s",
-		       mgood[i], r ? "" : m.text, r ? ": " : "", r ? why : "");
+		r = mem_parse(mgood[i], &m, why, sizeof(why));
+		tap_ok(r == 0 && !strcmp(m.text, mgood[i]),
+		       "mem_parse \"%s\": recorded as \"%s\"%s%s", mgood[i], r ? "" : m.text,
+		       r ? ": " : "", r ? why : "");
 	}
 	mem_parse("node:3", &m, why, sizeof(why));
 	tap_ok(m.kind == MEM_NODE && m.node == 3, "mem_parse node:3 is node 3 (got %d)", m.node);
@@ -227,8 +229,9 @@ static void test_two_packages_smt(void)
 	tap_ok(place_resolve(NULL, &p, 1, cpus, why, sizeof(why)) == 0 && cpus[0] == -1,
 	       "no topology: none still means unbound");
 
-	tap_ok(place_cpu_node(t, 5) == 1 && place_cpu_node(t, 3) == 0 && place_cpu_node(t, 8) == -1 &&
-	       place_cpu_node(t, -1) == -1 && place_cpu_node(NULL, 0) == -1,
+	tap_ok(place_cpu_node(t, 5) == 1 && place_cpu_node(t, 3) == 0 &&
+	       place_cpu_node(t, 8) == -1 && place_cpu_node(t, -1) == -1 &&
+	       place_cpu_node(NULL, 0) == -1,
 	       "%s: place_cpu_node 5 -> 1, 3 -> 0, 8, -1 and no topology -> -1", name);
 	mem(t, name, "local", 5, 1, NULL);
 	mem(t, name, "local", 2, 0, NULL);
@@ -239,7 +242,8 @@ static void test_two_packages_smt(void)
 	mem(t, name, "node:1", 0, 1, NULL);
 	mem(t, name, "node:1", -1, 1, NULL);
 	mem(t, name, "none", 3, -1, NULL);
-	mem(t, name, "node:2", 0, 0, "no NUMA node 2 with memory this process may use (usable: 0-1)");
+	mem(t, name, "node:2", 0, 0,
+	    "no NUMA node 2 with memory this process may use (usable: 0-1)");
 	mem(t, name, "local", -1, 0, "needs threads bound to CPUs");
 	mem(t, name, "remote", -1, 0, "needs threads bound to CPUs");
 	mem(t, name, "local", 8, 0, "CPU 8 is not in the topology");
