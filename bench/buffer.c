@@ -10,6 +10,7 @@
 #include <numa.h>
 #include <numaif.h>
 #include "buffer.h"
+#include "place.h"
 #include "placement.h"
 #include "util.h"
 
@@ -21,22 +22,30 @@ static void buffer_clear(struct buffer *b)
 
 /*
  * Page cache filled by write(2) and hugetlb reservations are allocated by the
- * task's policy, not the range's: bind the thread to the node while the
- * backing creates, then give back the policy it had.
+ * task's policy, not the range's: bind the thread to the node (or interleave
+ * it) while the backing creates, then give back the policy it had.
  */
 static struct bitmask *policy_bind(int node, int *old_mode, char *why, size_t n)
 {
 	struct bitmask *old = numa_allocate_nodemask();
 	struct bitmask *want = numa_allocate_nodemask();
+	int mode = node == MEM_NODE_INTERLEAVE ? MPOL_INTERLEAVE : MPOL_BIND;
 
 	if (get_mempolicy(old_mode, old->maskp, old->size + 1, NULL, 0)) {
 		set_reason(why, n, "get_mempolicy: %s", strerror(errno));
 		goto fail;
 	}
-	numa_bitmask_setbit(want, node);
-	if (set_mempolicy(MPOL_BIND, want->maskp, want->size + 1)) {
-		set_reason(why, n, "set_mempolicy(MPOL_BIND, node %d): %s",
-			   node, strerror(errno));
+	if (mode == MPOL_INTERLEAVE)
+		copy_bitmask_to_bitmask(numa_all_nodes_ptr, want);
+	else
+		numa_bitmask_setbit(want, node);
+	if (set_mempolicy(mode, want->maskp, want->size + 1)) {
+		if (mode == MPOL_INTERLEAVE)
+			set_reason(why, n, "set_mempolicy(MPOL_INTERLEAVE, all nodes): %s",
+				   strerror(errno));
+		else
+			set_reason(why, n, "set_mempolicy(MPOL_BIND, node %d): %s",
+				   node, strerror(errno));
 		goto fail;
 	}
 	numa_bitmask_free(want);
@@ -59,13 +68,16 @@ static void policy_restore(int mode, struct bitmask *old)
 int buffer_create(const struct backing_ops *ops, struct buffer *b, size_t len,
 		  const struct run_opts *o, int node, char *why, size_t n)
 {
+	bool interleave = node == MEM_NODE_INTERLEAVE;
 	struct bitmask *old = NULL;
 	int old_mode = MPOL_DEFAULT, ret;
+	char nodes[128];
 
 	buffer_clear(b);
-	if (node >= 0) {
+	if (node >= 0 || interleave) {
 		/* len 0: only checks that node exists and may be used */
-		if (placement_bind_mem(NULL, 0, node, why, n))
+		if (interleave ? placement_interleave_mem(NULL, 0, why, n) :
+				 placement_bind_mem(NULL, 0, node, why, n))
 			return -1;
 		old = policy_bind(node, &old_mode, why, n);
 		if (!old)
@@ -85,6 +97,15 @@ int buffer_create(const struct backing_ops *ops, struct buffer *b, size_t len,
 			return -1;
 		}
 		attrs_set_int(&b->actual, "bind_node", node);
+	}
+	if (interleave) {
+		if (placement_interleave_mem(b->addr, b->len, why, n)) {
+			buffer_destroy(ops, b);
+			return -1;
+		}
+		/* no single node to check: buffer_verify records the split */
+		placement_allowed_nodes(nodes, sizeof(nodes));
+		attrs_set_str(&b->actual, "interleave_nodes", nodes);
 	}
 	return 0;
 }

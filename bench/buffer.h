@@ -10,7 +10,9 @@
  * Zero b (fd = -1), then ops->create. With node >= 0 the creation runs under
  * an MPOL_BIND thread policy for node (page cache written at create and
  * hugetlb reservations follow it) and the range is mbind()ed to node before
- * anything touches it. 0, or -1 with the reason in why and nothing mapped.
+ * anything touches it. With node MEM_NODE_INTERLEAVE (place.h) the same is done
+ * with MPOL_INTERLEAVE over all the nodes this process may use, recorded as
+ * "interleave_nodes" ("0,1"). 0, or -1 with the reason in why and nothing mapped.
  */
 int buffer_create(const struct backing_ops *ops, struct buffer *b, size_t len,
 		  const struct run_opts *o, int node, char *why, size_t n);
@@ -21,7 +23,8 @@ void buffer_touch_read(struct buffer *b);
 /*
  * After buffer_touch(): ops->verify (if any), then record where the pages sit
  * in b->actual "placement"; if the buffer was bound to a node, fail when a
- * sampled page is elsewhere. 0, or -1 with the reason.
+ * sampled page is elsewhere (an interleaved one is not checked: "placement"
+ * shows its split). 0, or -1 with the reason.
  */
 int buffer_verify(const struct backing_ops *ops, struct buffer *b, char *why, size_t n);
 /* ops->destroy, free b->actual, leave b empty (fd = -1). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CPU binding (hwloc), memory binding (libnuma mbind) and the real node of pages (move_pages). */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,19 +21,29 @@
 
 static hwloc_topology_t topo;
 static int topo_state;		/* 0: not loaded yet, 1: loaded, -1: failed */
+static pthread_once_t topo_once = PTHREAD_ONCE_INIT;
 
+static void topology_load(void)
+{
+	topo_state = -1;
+	if (hwloc_topology_init(&topo) == 0) {
+		if (hwloc_topology_load(topo) == 0)
+			topo_state = 1;
+		else
+			hwloc_topology_destroy(topo);
+	}
+}
+
+/* Loaded once, by whichever thread asks first: the threads of a run bind themselves. */
 static hwloc_topology_t topology(void)
 {
-	if (topo_state == 0) {
-		topo_state = -1;
-		if (hwloc_topology_init(&topo) == 0) {
-			if (hwloc_topology_load(topo) == 0)
-				topo_state = 1;
-			else
-				hwloc_topology_destroy(topo);
-		}
-	}
+	pthread_once(&topo_once, topology_load);
 	return topo_state > 0 ? topo : NULL;
+}
+
+hwloc_topology_t placement_topology(void)
+{
+	return topology();
 }
 
 int placement_bind_cpu(int cpu, char *why, size_t n)
@@ -57,8 +68,7 @@ int placement_bind_cpu(int cpu, char *why, size_t n)
 	return 0;
 }
 
-/* "0-1" style list of the nodes this process may allocate on, for reasons. */
-static void allowed_nodes(char *buf, size_t n)
+void placement_allowed_nodes(char *buf, size_t n)
 {
 	size_t len = 0;
 
@@ -81,7 +91,7 @@ int placement_bind_mem(void *addr, size_t len, int node, char *why, size_t n)
 	}
 	if (node < 0 || node > numa_max_node() ||
 	    !numa_bitmask_isbitset(numa_all_nodes_ptr, node)) {
-		allowed_nodes(nodes, sizeof(nodes));
+		placement_allowed_nodes(nodes, sizeof(nodes));
 		set_reason(why, n, "NUMA node %d does not exist or has no memory this process may use (usable nodes: %s)",
 			   node, nodes);
 		return -1;
@@ -95,6 +105,26 @@ int placement_bind_mem(void *addr, size_t len, int node, char *why, size_t n)
 		set_reason(why, n, "mbind(MPOL_BIND, node %d): %s", node, strerror(errno));
 	numa_bitmask_free(mask);
 	return ret ? -1 : 0;
+}
+
+/* len 0 only checks that there is a node to interleave over. */
+int placement_interleave_mem(void *addr, size_t len, char *why, size_t n)
+{
+	char nodes[128];
+
+	if (numa_available() < 0) {
+		set_reason(why, n, "NUMA is not available (numa_available() < 0: kernel without NUMA support)");
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	if (mbind(addr, len, MPOL_INTERLEAVE, numa_all_nodes_ptr->maskp,
+		  numa_all_nodes_ptr->size + 1, 0)) {
+		placement_allowed_nodes(nodes, sizeof(nodes));
+		set_reason(why, n, "mbind(MPOL_INTERLEAVE, nodes %s): %s", nodes, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static void node_counts(const int *status, size_t nr, struct attrs *out)
