@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* gupbench run: options, the matrix of cases, progress, and the result file. */
+#include <ctype.h>
 #include <errno.h>
 #include <sched.h>
 #include <getopt.h>
@@ -19,6 +20,7 @@
 #include "run_case.h"
 #include "state.h"
 #include "contend.h"
+#include "place.h"
 
 #define MAX_LIST 16
 
@@ -59,6 +61,11 @@ struct run_args {
 	int nr_shares;
 	int contends[MAX_LIST], nr_contends;
 	int contend_threads;
+	struct place_spec places[MAX_LIST];
+	int nr_places;
+	struct mem_spec mems[MAX_LIST];
+	int nr_mems;
+	bool cross_node;	/* --cross-node: place node:C x mem node:M, every C and M */
 	bool sequential;	/* --order sequential: each case whole, one after the other */
 	int rounds;		/* --rounds; 0: the default */
 	size_t size;
@@ -120,6 +127,11 @@ static const cli_view run_views[CLI_NR_FORMATS] = {
 	"  --contend LIST      none, mmap, mprotect, fault: background threads that take\n" \
 	"                      the mmap lock (or fault) while the threads pin\n" \
 	"  --contend-threads N background threads per contended case (default 1)\n" \
+	"  --place LIST        where the threads run: none (default), compact, scatter, smt,\n" \
+	"                      package:N, node:N, list:CPUS (e.g. list:0,2-3)\n" \
+	"  --mem LIST          where their buffers are: none (default), local, remote,\n" \
+	"                      interleave, node:N\n" \
+	"  --cross-node        every CPU node x memory node: --place node:C --mem node:M\n" \
 	"  --cpu N             bind the measuring thread to CPU N\n" \
 	"  --mem-node N        bind buffers to NUMA node N\n" \
 	"  -f, --format F      stdout: table | json | csv (default table)\n" \
@@ -353,6 +365,68 @@ static int parse_contends(const struct cli *cli, char *arg, struct run_args *a)
 	return 0;
 }
 
+/* "list:0,2-3,scatter": the numbers after a list: are its CPUs, not policies of their own. */
+static int parse_places(const struct cli *cli, char *arg, struct run_args *a)
+{
+	const char *items[MAX_LIST * 8];
+	char why[REASON_MAX], spec[256];
+	int n = split_list(arg, items, MAX_LIST * 8), np = 0;
+
+	if (n < 0)
+		return cli_usage_error(cli, "bad --place '%s'", arg);
+	for (int i = 0; i < n; i++) {
+		snprintf(spec, sizeof(spec), "%s", items[i]);
+		while (!strncmp(spec, "list:", 5) && i + 1 < n && isdigit((unsigned char)*items[i + 1]))
+			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), ",%s", items[++i]);
+		if (np == MAX_LIST)
+			return cli_usage_error(cli, "bad --place '%s': more than %d policies", arg,
+					       MAX_LIST);
+		if (place_parse(spec, &a->places[np++], why, sizeof(why)))
+			return cli_usage_error(cli, "--place: %s", why);
+	}
+	a->nr_places = np;
+	a->team = true;
+	return 0;
+}
+
+static int parse_mems(const struct cli *cli, char *arg, struct run_args *a)
+{
+	const char *items[MAX_LIST];
+	char why[REASON_MAX];
+	int n = split_list(arg, items, MAX_LIST);
+
+	if (n < 0)
+		return cli_usage_error(cli, "bad --mem '%s'", arg);
+	for (int i = 0; i < n; i++)
+		if (mem_parse(items[i], &a->mems[i], why, sizeof(why)))
+			return cli_usage_error(cli, "--mem: %s", why);
+	a->nr_mems = n;
+	a->team = true;
+	return 0;
+}
+
+/* --cross-node: node:C for the threads and node:M for the buffers, every node with both. */
+static int cross_node(const struct cli *cli, struct run_args *a)
+{
+	int nodes[MAX_LIST], n = place_nodes(place_topology(), nodes, MAX_LIST);
+	char spec[32], why[REASON_MAX];
+
+	if (a->nr_places || a->nr_mems)
+		return cli_usage_error(cli, "--cross-node makes --place and --mem itself");
+	if (n < 1 || n > MAX_LIST)
+		return cli_usage_error(cli, "--cross-node: %d NUMA nodes with CPUs and memory "
+				       "(1 to %d)", n, MAX_LIST);
+	for (int i = 0; i < n; i++) {
+		snprintf(spec, sizeof(spec), "node:%d", nodes[i]);
+		if (place_parse(spec, &a->places[i], why, sizeof(why)) ||
+		    mem_parse(spec, &a->mems[i], why, sizeof(why)))
+			return cli_usage_error(cli, "--cross-node: %s", why);
+	}
+	a->nr_places = a->nr_mems = n;
+	a->team = true;
+	return 0;
+}
+
 static int parse_preset(const struct cli *cli, const char *arg, struct run_args *a)
 {
 	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
@@ -372,7 +446,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 {
 	enum { O_DRIVER = 256, O_BACKING, O_SIZE, O_STATE, O_SAMPLES, O_WARMUP, O_COUNT, O_PRESET,
 	       O_FILE_DIR, O_OP, O_FLAGS, O_NR_PAGES, O_CPU, O_MEM_NODE, O_FORCE, O_ORDER,
-	       O_ROUNDS, O_THREADS, O_SHARE, O_CONTEND, O_CONTEND_THREADS };
+	       O_ROUNDS, O_THREADS, O_SHARE, O_CONTEND, O_CONTEND_THREADS, O_PLACE, O_MEM,
+	       O_CROSS_NODE };
 	static const struct option longopts[] = {
 		{ "driver", required_argument, NULL, O_DRIVER },
 		{ "backing", required_argument, NULL, O_BACKING },
@@ -395,6 +470,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		{ "share", required_argument, NULL, O_SHARE },
 		{ "contend", required_argument, NULL, O_CONTEND },
 		{ "contend-threads", required_argument, NULL, O_CONTEND_THREADS },
+		{ "place", required_argument, NULL, O_PLACE },
+		{ "mem", required_argument, NULL, O_MEM },
+		{ "cross-node", no_argument, NULL, O_CROSS_NODE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_OPTION_FORMAT,
@@ -451,6 +529,15 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		case O_CONTEND:
 			rc = parse_contends(cli, optarg, a);
 			break;
+		case O_PLACE:
+			rc = parse_places(cli, optarg, a);
+			break;
+		case O_MEM:
+			rc = parse_mems(cli, optarg, a);
+			break;
+		case O_CROSS_NODE:
+			a->cross_node = true;
+			break;
 		case O_FILE_DIR:
 			o->file_dir = optarg;
 			break;
@@ -492,6 +579,17 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		return rc;
 	if (a->sequential && a->rounds)
 		return cli_usage_error(cli, "--rounds is for --order interleaved");
+	if (a->cross_node && (rc = cross_node(cli, a)))
+		return rc;
+	for (int m = 0; m < a->nr_mems; m++)
+		for (int p = 0; p < a->nr_places || p == 0; p++)
+			if ((a->mems[m].kind == MEM_LOCAL || a->mems[m].kind == MEM_REMOTE) &&
+			    (!a->nr_places || a->places[p].kind == PLACE_NONE))
+				return cli_usage_error(cli, "--mem %s needs threads bound to CPUs "
+						       "(--place)", a->mems[m].text);
+	if (a->team && (o->cpu >= 0 || o->mem_node >= 0))
+		return cli_usage_error(cli, "--cpu and --mem-node are for one unbound thread: "
+				       "use --place list:N and --mem node:N");
 	rc = cli_no_more_operands(cli, argc, argv, 0);
 	if (!rc)
 		rc = check_axes(cli, a);
@@ -531,12 +629,17 @@ static void apply_preset(struct run_args *a, struct run_opts *o)
 		a->contends[a->nr_contends++] = CONTEND_NONE;
 	if (!a->contend_threads)
 		a->contend_threads = 1;
+	if (!a->nr_places)
+		place_parse("none", &a->places[a->nr_places++], NULL, 0);
+	if (!a->nr_mems)
+		mem_parse("none", &a->mems[a->nr_mems++], NULL, 0);
 }
 
 /* The cells of the matrix, in the order they run. */
 struct cell {
 	struct case_spec cs;
 	const char *skip;	/* reason, or NULL to run */
+	int *cpus, *nodes;	/* the team's, owned */
 };
 
 struct matrix {
@@ -558,7 +661,42 @@ static void add_one_cell(struct matrix *m, const struct case_spec *cs, const cha
 	}
 	m->cells[m->n].cs = *cs;
 	m->cells[m->n].skip = skip;
+	m->cells[m->n].cpus = NULL;
+	m->cells[m->n].nodes = NULL;
 	m->n++;
+}
+
+static const char *keep_reason(struct matrix *m, const char *why);
+
+/*
+ * A team cell: its threads' CPUs by the place policy and their buffers' nodes
+ * by the mem policy, resolved on this machine's topology; a policy this
+ * machine cannot follow (remote on one node) makes the cell a skipped one.
+ */
+static void add_team_cell(struct matrix *m, const struct case_spec *cs, const char *skip,
+			  const struct place_spec *place, const struct mem_spec *mem)
+{
+	int *cpus = calloc(cs->threads, sizeof(int)), *nodes = calloc(cs->threads, sizeof(int));
+	char why[REASON_MAX] = "";
+	struct cell *cl;
+
+	if (!cpus || !nodes) {
+		perror("gupbench");
+		exit(1);
+	}
+	if (!skip && place_resolve(place_topology(), place, cs->threads, cpus, why, sizeof(why)))
+		skip = keep_reason(m, why);
+	for (int i = 0; !skip && i < cs->threads; i++)
+		if (mem_resolve(place_topology(), mem, cpus[i], &nodes[i], why, sizeof(why)))
+			skip = keep_reason(m, why);
+	add_one_cell(m, cs, skip);
+	cl = &m->cells[m->n - 1];
+	cl->cpus = cpus;
+	cl->nodes = nodes;
+	cl->cs.cpus = cpus;
+	cl->cs.nodes = nodes;
+	cl->cs.place = place->text;
+	cl->cs.mem = mem->text;
 }
 
 static const char *keep_reason(struct matrix *m, const char *why)
@@ -584,12 +722,15 @@ static void add_cell(struct matrix *m, const struct run_args *a, const struct ca
 	cs.contend_threads = a->contend_threads;
 	for (int t = 0; t < a->nr_threads; t++)
 		for (int sh = 0; sh < a->nr_shares; sh++)
-			for (int k = 0; k < a->nr_contends; k++) {
-				cs.threads = a->threads[t];
-				cs.shared = a->shares[sh];
-				cs.contend = a->contends[k];
-				add_one_cell(m, &cs, skip);
-			}
+			for (int p = 0; p < a->nr_places; p++)
+				for (int me = 0; me < a->nr_mems; me++)
+					for (int k = 0; k < a->nr_contends; k++) {
+						cs.threads = a->threads[t];
+						cs.shared = a->shares[sh];
+						cs.contend = a->contends[k];
+						add_team_cell(m, &cs, skip, &a->places[p],
+							      &a->mems[me]);
+					}
 }
 
 /*
@@ -907,6 +1048,10 @@ int cmd_run(int argc, char **argv)
 out_result:
 	result_free(&r);
 out_matrix:
+	for (int i = 0; i < m.n; i++) {
+		free(m.cells[i].cpus);
+		free(m.cells[i].nodes);
+	}
 	free(m.cells);
 out_args:
 	argv_free(argc, given);

@@ -53,6 +53,7 @@ struct worker {
 	struct buffer own;		/* private, or worker 0's shared one */
 	bool has_own;
 	struct buffer *buf;		/* what this thread pins */
+	struct run_opts o;		/* the run's, with this thread's node as mem_node */
 	struct driver_ctx dc;
 	bool set_up;
 	struct counters *ctr;
@@ -82,6 +83,37 @@ struct team {
  */
 static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * Buffers are made and freed one at a time: a backing may grow a hugetlb pool
+ * on the buffer's node (a system setting, saved to be put back).
+ */
+static pthread_mutex_t make_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int make_buffer(struct worker *w)
+{
+	const struct case_spec *cs = w->t->cs;
+	int rc;
+
+	pthread_mutex_lock(&make_lock);
+	rc = state_buffer_make(cs->backing, cs->state, &w->o, w->o.mem_node, &w->own, w->why,
+			       sizeof(w->why));
+	pthread_mutex_unlock(&make_lock);
+	w->has_own = rc == 0;
+	if (rc)
+		w->failed = 1;
+	return rc;
+}
+
+static void free_buffer(struct worker *w)
+{
+	if (!w->has_own)
+		return;
+	pthread_mutex_lock(&make_lock);
+	state_buffer_free(w->t->cs->backing, w->t->cs->state, &w->own);
+	pthread_mutex_unlock(&make_lock);
+	w->has_own = false;
+}
+
 static bool owns_buffer(const struct worker *w)
 {
 	return !w->t->cs->shared || w->idx == 0;
@@ -91,21 +123,17 @@ static void step_setup(struct worker *w)
 {
 	const struct case_spec *cs = w->t->cs;
 	int cpu = cs->cpus ? cs->cpus[w->idx] : -1;
-	int node = cs->nodes ? cs->nodes[w->idx] : -1;
 
+	w->o = *w->t->o;
+	w->o.mem_node = cs->nodes ? cs->nodes[w->idx] : -1;
+	w->o.cpu = cpu;
 	if (cpu >= 0 && placement_bind_cpu(cpu, w->why, sizeof(w->why))) {
 		w->failed = 1;
 		return;
 	}
 	/* made by the thread that pins it: unbound memory is first-touch local to it */
-	if (owns_buffer(w)) {
-		if (state_buffer_make(cs->backing, cs->state, w->t->o, node, &w->own, w->why,
-				      sizeof(w->why))) {
-			w->failed = 1;
-			return;
-		}
-		w->has_own = true;
-	}
+	if (owns_buffer(w))
+		make_buffer(w);
 }
 
 /* After every owner made its buffer: the others find worker 0's, and the driver opens. */
@@ -115,7 +143,7 @@ static void step_driver_setup(struct worker *w)
 
 	w->buf = owns_buffer(w) ? &w->own : &w->t->w[0].own;
 	w->dc.cs = cs;
-	w->dc.o = w->t->o;
+	w->dc.o = &w->o;
 	if (!cs->driver->setup) {
 		w->set_up = true;
 		return;
@@ -130,19 +158,10 @@ static void step_driver_setup(struct worker *w)
 
 static void step_remake(struct worker *w)
 {
-	const struct case_spec *cs = w->t->cs;
-	int node = cs->nodes ? cs->nodes[w->idx] : -1;
-
 	if (!owns_buffer(w))
 		return;
-	if (w->has_own)
-		state_buffer_free(cs->backing, cs->state, &w->own);
-	w->has_own = false;
-	if (state_buffer_make(cs->backing, cs->state, w->t->o, node, &w->own, w->why,
-			      sizeof(w->why)))
-		w->failed = 1;
-	else
-		w->has_own = true;
+	free_buffer(w);
+	make_buffer(w);
 }
 
 /*
@@ -276,9 +295,7 @@ static void *worker_main(void *arg)
 			step_teardown(w);
 			break;
 		case STEP_FREE:
-			if (w->has_own)
-				state_buffer_free(t->cs->backing, t->cs->state, &w->own);
-			w->has_own = false;
+			free_buffer(w);
 			break;
 		case STEP_EXIT:
 			pthread_barrier_wait(&t->done);
