@@ -30,16 +30,28 @@ struct preset {
 	int samples, warmup;
 	int nr_states;
 	enum buf_state states[NR_STATES];
+	/* the axes it sets when the command line does not: NULL leaves the default */
+	const char *backings, *threads, *shares, *places, *mems;
+	int rounds;
 };
 
 /*
  * quick: a smoke run in seconds. default: warm and cold, enough samples for
  * a CI of the median within a few percent. full: more of everything.
+ * numa: what a two-socket box shows that one thread cannot: threads on both
+ * sockets, memory local and remote, buffers private and shared, in minutes.
  */
 static const struct preset presets[] = {
-	{ "quick", 16 << 20, 9, 2, 1, { STATE_WARM } },
-	{ "default", 64 << 20, 21, 3, 2, { STATE_WARM, STATE_COLD } },
-	{ "full", 256 << 20, 41, 5, 2, { STATE_WARM, STATE_COLD } },
+	{ .name = "quick", .size = 16 << 20, .samples = 9, .warmup = 2, .nr_states = 1,
+	  .states = { STATE_WARM } },
+	{ .name = "default", .size = 64 << 20, .samples = 21, .warmup = 3, .nr_states = 2,
+	  .states = { STATE_WARM, STATE_COLD } },
+	{ .name = "full", .size = 256 << 20, .samples = 41, .warmup = 5, .nr_states = 2,
+	  .states = { STATE_WARM, STATE_COLD } },
+	{ .name = "numa", .size = 16 << 20, .samples = 9, .warmup = 2, .nr_states = 2,
+	  .states = { STATE_WARM, STATE_COLD }, .backings = "anon,shmem,file-shared",
+	  .threads = "1,2,4", .shares = "private,shared", .places = "scatter",
+	  .mems = "local,remote", .rounds = 3 },
 };
 
 struct run_args {
@@ -66,6 +78,7 @@ struct run_args {
 	struct mem_spec mems[MAX_LIST];
 	int nr_mems;
 	bool cross_node;	/* --cross-node: place node:C x mem node:M, every C and M */
+	char preset_axes[5][128];	/* the preset's lists, cut up in place by the parsers */
 	bool sequential;	/* --order sequential: each case whole, one after the other */
 	int rounds;		/* --rounds; 0: the default */
 	size_t size;
@@ -109,7 +122,8 @@ static const cli_view run_views[CLI_NR_FORMATS] = {
 	"  --warmup N          unmeasured samples first\n" \
 	"  --count N           untimed counting-pass ops per case: perf counters, slow-path\n" \
 	"                      entries, mmap_lock acquisitions (default 3; 0: none)\n" \
-	"  --preset NAME       quick | default | full\n" \
+	"  --preset NAME       quick | default | full | numa (threads on both sockets,\n" \
+	"                      memory local and remote: for a multi-socket box)\n" \
 	"  --file-dir DIR      where file-backed backings create their file (default .)\n" \
 	"  --op LIST           kmod: pin_fast,get_fast,pin (default pin_fast)\n" \
 	"  --flags LIST        kmod: one flag combination, e.g. WRITE,LONGTERM or none;\n" \
@@ -434,7 +448,30 @@ static int parse_preset(const struct cli *cli, const char *arg, struct run_args 
 			a->preset = &presets[i];
 			return 0;
 		}
-	return cli_usage_error(cli, "unknown preset '%s' (quick, default, full)", arg);
+	return cli_usage_error(cli, "unknown preset '%s' (quick, default, full, numa)", arg);
+}
+
+/* The preset's axes that the command line left alone. 0, or 2 after the usage line. */
+static int preset_axes(const struct cli *cli, struct run_args *a)
+{
+	const struct preset *p = a->preset;
+	const char *lists[5] = { p->backings, p->threads, p->shares, p->places, p->mems };
+	bool given[5] = { a->nr_backings, a->nr_threads, a->nr_shares, a->nr_places, a->nr_mems };
+	int rc = 0;
+
+	for (int i = 0; i < 5 && !rc; i++) {
+		char *l = a->preset_axes[i];
+
+		if (!lists[i] || given[i])
+			continue;
+		snprintf(l, sizeof(a->preset_axes[i]), "%s", lists[i]);
+		rc = i == 0 ? name_list(cli, "backing", l, a->backings, &a->nr_backings, is_backing) :
+		     i == 1 ? parse_threads(cli, l, a) : i == 2 ? parse_shares(cli, l, a) :
+		     i == 3 ? parse_places(cli, l, a) : parse_mems(cli, l, a);
+	}
+	if (p->rounds && !a->rounds && !a->sequential)
+		a->rounds = p->rounds;
+	return rc;
 }
 
 /*
@@ -581,6 +618,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct run_args *a
 		return cli_usage_error(cli, "--rounds is for --order interleaved");
 	if (a->cross_node && (rc = cross_node(cli, a)))
 		return rc;
+	if (a->preset && (rc = preset_axes(cli, a)))
+		return rc;
 	for (int m = 0; m < a->nr_mems; m++)
 		for (int p = 0; p < a->nr_places || p == 0; p++)
 			if ((a->mems[m].kind == MEM_LOCAL || a->mems[m].kind == MEM_REMOTE) &&
@@ -701,6 +740,10 @@ static void add_team_cell(struct matrix *m, const struct case_spec *cs, const ch
 
 static const char *keep_reason(struct matrix *m, const char *why)
 {
+	/* many cells share one reason (remote on a one-node machine) */
+	for (int i = 0; i < m->nr_reasons; i++)
+		if (!strcmp(m->reasons[i], why))
+			return m->reasons[i];
 	if (m->nr_reasons == 64)
 		return "unavailable";
 	snprintf(m->reasons[m->nr_reasons], REASON_MAX, "%s", why);
