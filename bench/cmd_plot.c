@@ -14,6 +14,7 @@
 #include "gupbench.h"
 #include "commands.h"
 #include "case_key.h"
+#include "cross_node_view.h"
 #include "plot_cmd.h"
 
 #define PLOT_USAGE \
@@ -26,10 +27,17 @@
 	"                    dist: box plots of every sample; ecdf: their CDFs\n" \
 	"                    pages: ns per page against pages per call\n" \
 	"                    trend: a history of runs, ordered by start time\n" \
+	"                    scaling: pages/s of all threads against threads, a line per\n" \
+	"                    case and side, dashed: ideal (1-thread value x threads)\n" \
+	"                    heatmap: CPU node x memory node of run --cross-node, a\n" \
+	"                    panel per case (A only)\n" \
 	"  --metric M        pin (default: ns per 4 KiB page of the pin), unpin, call\n" \
-	"                    (ns per kernel call of the pin)\n" \
+	"                    (ns per kernel call of the pin); scaling and heatmap:\n" \
+	"                    throughput (pages/s, all threads; scaling's default);\n" \
+	"                    scaling: eff (throughput over threads x 1-thread value)\n" \
 	"  --where AXIS=V,.. only cases whose AXIS (driver, backing, state, op, flags,\n" \
-	"                    pages-per-call) is one of the values; repeatable\n" \
+	"                    pages-per-call, threads, share, place, mem, contend) is\n" \
+	"                    one of the values; repeatable\n" \
 	"  --names A,B       key entries of the sides (default: their kernels)\n" \
 	"  --format F        png (default) or svg; -o NAME.svg says svg too\n" \
 	"  --size WxH        in pixels (default 800x500, wider for many cases)\n" \
@@ -43,12 +51,14 @@
 
 static const char *const kind_names[NR_KINDS] = {
 	[KIND_BARS] = "bars", [KIND_DIST] = "dist", [KIND_ECDF] = "ecdf",
-	[KIND_PAGES] = "pages", [KIND_TREND] = "trend",
+	[KIND_PAGES] = "pages", [KIND_TREND] = "trend", [KIND_SCALING] = "scaling",
+	[KIND_HEATMAP] = "heatmap",
 };
 
 /* As compare --pair names them. */
 static const char *const axis_names[] = {
-	"driver", "backing", "state", "op", "flags", "pages-per-call",
+	"driver", "backing", "state", "op", "flags", "pages-per-call", "threads", "share", "place",
+	"mem", "contend",
 };
 #define NR_AXES (sizeof(axis_names) / sizeof(axis_names[0]))
 #define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-"
@@ -109,6 +119,28 @@ static int parse_size(const char *arg, int *w, int *h)
 	       *w >= 100 && *w <= 10000 && *h >= 100 && *h <= 10000 ? 0 : -1;
 }
 
+/* Which metrics each kind draws; eff is the throughput's, over its 1-thread value. */
+static int check_metric(struct cli *cli, struct plot_job *j, bool given)
+{
+	bool team = !strcmp(j->metric, "throughput") || !strcmp(j->metric, "eff");
+
+	if (j->kind == KIND_SCALING && !given)
+		j->metric = "throughput";
+	else if (j->kind == KIND_SCALING && !team)
+		return cli_usage_error(cli, "--kind scaling draws --metric throughput or eff, "
+				       "not %s", j->metric);
+	else if (j->kind == KIND_HEATMAP && !strcmp(j->metric, "eff"))
+		return cli_usage_error(cli, "--metric eff is for --kind scaling");
+	else if (team && j->kind != KIND_SCALING && j->kind != KIND_HEATMAP)
+		return cli_usage_error(cli, "--metric %s is for --kind scaling%s", j->metric,
+				       strcmp(j->metric, "eff") ? " and heatmap" : "");
+	if (!strcmp(j->metric, "eff")) {
+		j->metric = "throughput";
+		j->eff = true;
+	}
+	return 0;
+}
+
 struct parsed {
 	int split;
 	int format;		/* -1: not said */
@@ -139,7 +171,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct plot_job *j
 		CLI_OPTION_HELP,
 		{ 0 }
 	};
-	bool kind_given = false;
+	bool kind_given = false, metric_given = false;
 	int opt, k, ofmt = -1;
 	char *end;
 
@@ -158,16 +190,18 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct plot_job *j
 				;
 			if (k == NR_KINDS)
 				return cli_usage_error(cli, "unknown kind '%s' (bars, dist, ecdf, "
-						       "pages, trend)", optarg);
+						       "pages, trend, scaling, heatmap)", optarg);
 			j->kind = k;
 			kind_given = true;
 			break;
 		case O_METRIC:
 			if (strcmp(optarg, "pin") && strcmp(optarg, "unpin") &&
-			    strcmp(optarg, "call"))
+			    strcmp(optarg, "call") && strcmp(optarg, "throughput") &&
+			    strcmp(optarg, "eff"))
 				return cli_usage_error(cli, "unknown metric '%s' (pin, unpin, "
-						       "call)", optarg);
+						       "call, throughput, eff)", optarg);
 			j->metric = optarg;
+			metric_given = true;
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "png") && strcmp(optarg, "svg"))
@@ -187,9 +221,11 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct plot_job *j
 			break;
 		case O_WHERE:
 			if (p->nr_where == WHERE_MAX || parse_where(optarg, &p->where[p->nr_where]))
-				return cli_usage_error(cli, "bad --where '%s' (AXIS=V1,V2: driver, "
-						       "backing, state, op, flags, pages-per-call; "
-						       "at most %d)", optarg, WHERE_MAX);
+				return cli_usage_error(cli, "bad --where '%s' (AXIS=V1,V2: "
+						       "driver, backing, state, op, flags, "
+						       "pages-per-call, threads, share, place, "
+						       "mem, contend; at most %d)", optarg,
+						       WHERE_MAX);
 			p->nr_where++;
 			break;
 		case O_NAMES:
@@ -245,6 +281,11 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct plot_job *j
 		return cli_usage_error(cli, "--baseline is for --kind trend");
 	if (p->names && (p->split >= argc || j->kind == KIND_TREND))
 		return cli_usage_error(cli, "--names names two sides: A... -- B...");
+	if (check_metric(cli, j, metric_given))
+		return CLI_USAGE_STATUS;
+	if (j->kind == KIND_HEATMAP && p->split < argc)
+		return cli_usage_error(cli, "heatmap draws one side: no '--' (compare the "
+				       "cells with gupbench compare)");
 	if (parse_output(cli, j, p->output, &ofmt))
 		return CLI_USAGE_STATUS;
 	if (p->format >= 0 && ofmt >= 0 && p->format != ofmt)
@@ -275,6 +316,14 @@ static bool where_matches(const struct where *w, const struct result_case *c)
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->pages_per_call);
 		v = buf;
 		break;
+	case 6:
+		snprintf(buf, sizeof(buf), "%d", c->threads);
+		v = buf;
+		break;
+	case 7: v = case_share(c); break;
+	case 8: v = case_place(c); break;
+	case 9: v = case_mem(c); break;
+	case 10: v = case_contend(c); break;
 	}
 	if (!v)
 		return false;
@@ -296,7 +345,8 @@ static bool where_matches(const struct where *w, const struct result_case *c)
 static int pick_rows(struct plot_job *j, const struct parsed *p)
 {
 	const struct result_case *left_first[LEFT_OUT_SHOWN];
-	size_t kept = 0, matched = 0;
+	size_t kept = 0, matched = 0, taken = 0;
+	int cpu, mem;
 
 	for (size_t i = 0; i < j->rows.n; i++) {
 		struct row *r = &j->rows.v[i];
@@ -308,10 +358,14 @@ static int pick_rows(struct plot_job *j, const struct parsed *p)
 		if (!keep)
 			continue;
 		matched++;
+		/* a heat map's cells: cases with place node:C and mem node:M */
+		if (j->kind == KIND_HEATMAP && !case_cross_node(r->first, &cpu, &mem))
+			continue;
+		taken++;
 		for (size_t s = 0; s < j->nr_sides; s++) {
 			struct cmp_run *runs;
 
-			if (side_runs(&j->side[s], r, j->metric, &runs, &nr[s]))
+			if (job_runs(j, &j->side[s], r, &runs, &nr[s]))
 				return -1;
 			free(runs);
 			keep = keep && nr[s];
@@ -329,6 +383,12 @@ static int pick_rows(struct plot_job *j, const struct parsed *p)
 	j->rows.n = kept;
 	if (!matched) {
 		fprintf(stderr, "gupbench plot: no case matches --where\n");
+		return PLOT_CANNOT;
+	}
+	if (!taken) {
+		fprintf(stderr, "gupbench plot: no cross-node case%s (place node:C and mem "
+			"node:M, as run --cross-node makes)\n",
+			p->nr_where ? " left by --where" : "");
 		return PLOT_CANNOT;
 	}
 	if (!kept) {
@@ -349,28 +409,72 @@ static int pick_rows(struct plot_job *j, const struct parsed *p)
 	return 0;
 }
 
+/*
+ * case_label() leaves out a team's defaults (share private, place, mem and
+ * contend none): where the rows differ in one, a row at its default says so.
+ */
+static void label_team_defaults(const struct result_case *const *cs, size_t n, size_t i,
+				char *buf, size_t len)
+{
+	static const char *const shown[] = { "private", "cpu:none", "mem:none", "contend:none" };
+	const char *(*const get[])(const struct result_case *) = {
+		case_share, case_place, case_mem, case_contend,
+	};
+	static const char *const def[] = { "private", "none", "none", "none" };
+
+	for (size_t f = 0; f < 4; f++) {
+		bool differ = false;
+		size_t used;
+
+		for (size_t k = 1; k < n && !differ; k++)
+			differ = strcmp(get[f](cs[k]), get[f](cs[0]));
+		if (!differ || strcmp(get[f](cs[i]), def[f]))
+			continue;
+		if (!strcmp(buf, "-"))
+			buf[0] = '\0';
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", used ? " " : "", shown[f]);
+	}
+}
+
 /* Rows say what tells them apart, the title what all share (as compare's rows). */
 static int label_plot_rows(struct plot_job *j)
 {
 	const struct result_case **cs = calloc(j->rows.n, sizeof(*cs));
-	unsigned int parts;
+	struct result_case *bare = NULL;
+	unsigned int parts, axis = j->kind == KIND_PAGES ? CASE_PPC :
+				   j->kind == KIND_SCALING ? CASE_THREADS : 0;
 
-	if (!cs)
+	/* heatmap: place and mem are the cells; the panels are what else differs */
+	if (j->kind == KIND_HEATMAP)
+		bare = calloc(j->rows.n, sizeof(*bare));
+	if (!cs || (j->kind == KIND_HEATMAP && !bare)) {
+		free(cs);
 		return -1;
-	for (size_t i = 0; i < j->rows.n; i++)
+	}
+	for (size_t i = 0; i < j->rows.n; i++) {
 		cs[i] = j->rows.v[i].first;
+		if (bare) {
+			bare[i] = *cs[i];
+			bare[i].place = bare[i].mem = NULL;
+			cs[i] = &bare[i];
+		}
+	}
 	parts = case_parts_differing(cs, j->rows.n);
-	free(cs);
-	/* pages: pages per call is the x axis, the lines are what else differs */
-	if (j->kind == KIND_PAGES)
-		parts &= ~CASE_PPC;
-	if (!parts)
+	/* pages, scaling: pages per call, threads are the x axis; the lines what else differs */
+	parts &= ~axis;
+	/* one heat map panel: the title says what its case is; else a row needs a name */
+	if (!parts && j->kind != KIND_HEATMAP)
 		parts = CASE_BACKING;
-	for (size_t i = 0; i < j->rows.n; i++)
-		case_label(j->rows.v[i].first, parts, j->rows.v[i].label,
-			   sizeof(j->rows.v[i].label));
-	case_label(j->rows.v[0].first, CASE_ALL & ~parts & ~(j->kind == KIND_PAGES ? CASE_PPC : 0),
-		   j->common, sizeof(j->common));
+	for (size_t i = 0; i < j->rows.n; i++) {
+		case_label(cs[i], parts, j->rows.v[i].label, sizeof(j->rows.v[i].label));
+		if (parts & CASE_TEAM)
+			label_team_defaults(cs, j->rows.n, i, j->rows.v[i].label,
+					    sizeof(j->rows.v[i].label));
+	}
+	case_label(cs[0], CASE_ALL & ~parts & ~axis, j->common, sizeof(j->common));
+	free(cs);
+	free(bare);
 	return 0;
 }
 
@@ -547,13 +651,22 @@ static void make_caption(struct plot_job *j)
 static void make_unit(struct plot_job *j)
 {
 	const char *what = !strcmp(j->metric, "call") ? "kernel call" : "4 KiB page";
+	bool tput = !strcmp(j->metric, "throughput");
 
-	if (j->exact)
+	if (j->eff)
+		snprintf(j->unit, sizeof(j->unit), "scaling efficiency (1 = ideal)");
+	else if (tput && j->exact)
+		snprintf(j->unit, sizeof(j->unit), "pages per 10^9 instructions, all threads "
+			 "(-icount)");
+	else if (tput)
+		snprintf(j->unit, sizeof(j->unit), "pages per second, all threads");
+	else if (j->exact)
 		snprintf(j->unit, sizeof(j->unit), "instructions per %s (-icount)", what);
 	else
 		snprintf(j->unit, sizeof(j->unit), "ns per %s", what);
 	if (!j->frame.title) {
 		snprintf(j->title, sizeof(j->title), "%s%s: %s",
+			 j->eff ? "scaling efficiency" : tput ? "throughput" :
 			 !strcmp(j->metric, "unpin") ? "unpin" : "pin",
 			 !strcmp(j->metric, "call") ? ", per call" : "", j->common);
 		j->frame.title = j->title;
@@ -580,6 +693,37 @@ void job_widen(struct plot_job *j, size_t groups, size_t per_group)
 		j->frame.width = w < 2400 ? w : 2400;
 }
 
+/* The team's pages/s per sample, when the case ran and has them. */
+static const double *team_samples(const struct result_case *c, size_t *n)
+{
+	*n = 0;
+	if (c->status != CASE_OK || !c->has_run || !c->team.present || !c->team.pages_per_s)
+		return NULL;
+	*n = c->team.n;
+	return *n ? c->team.pages_per_s : NULL;
+}
+
+int job_runs(const struct plot_job *j, const struct side *s, const struct row *r,
+	     struct cmp_run **out, size_t *n)
+{
+	struct cmp_run *v;
+
+	if (strcmp(j->metric, "throughput"))
+		return side_runs(s, r, j->metric, out, n);
+	v = calloc(s->nr_runs ? s->nr_runs : 1, sizeof(*v));
+	if (!v)
+		return -1;
+	*n = 0;
+	for (size_t i = 0; i < s->nr_runs; i++) {
+		const struct result_case *c = find_case(&s->runs[i], r->key);
+
+		if (c && (v[*n].v = team_samples(c, &v[*n].n)))
+			(*n)++;
+	}
+	*out = v;
+	return 0;
+}
+
 int job_side_value(const struct plot_job *j, const struct side *s, const struct row *r,
 		   struct plot_value *v)
 {
@@ -589,7 +733,7 @@ int job_side_value(const struct plot_job *j, const struct side *s, const struct 
 	int rc = 0;
 
 	v->y = v->lo = v->hi = NAN;
-	if (side_runs(s, r, j->metric, &runs, &n))
+	if (job_runs(j, s, r, &runs, &n))
 		return -1;
 	cmp_opts_init(&o);
 	o.seed = j->co.seed;
@@ -652,6 +796,7 @@ int cmd_plot(int argc, char **argv)
 	static int (*const figure[NR_KINDS])(struct plot_job *) = {
 		[KIND_BARS] = figure_bars, [KIND_DIST] = figure_dist, [KIND_ECDF] = figure_dist,
 		[KIND_PAGES] = figure_pages, [KIND_TREND] = figure_trend,
+		[KIND_SCALING] = figure_scaling, [KIND_HEATMAP] = figure_heatmap,
 	};
 	struct cli cli = { .cmd = "plot", .help = PLOT_USAGE };
 	struct plot_job j = { .metric = "pin" };

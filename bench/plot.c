@@ -249,6 +249,8 @@ void gp_frame(struct gp *g, const char *xlabel, const char *ylabel)
 		lines += *c == '\n';
 	/* a caption line is 11 pixels; a label's first line is at its place, the rest below */
 	bottom = caption ? (28.0 + 11 * (lines - 1)) / g->height : 0;
+	g->area_bottom = bottom;
+	g->area_height = 1 - top - bottom;
 	fprintf(o, "set origin 0,%.4f\nset size 1,%.4f\n", bottom, 1 - top - bottom);
 	if (f->title) {
 		fputs("set label 1 ", o);

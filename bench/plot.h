@@ -85,7 +85,8 @@ int plot_dist(const struct plot_frame *f, const struct plot_dist *p, char *why, 
  * 3 and 5. Lines with error bars, one per series, drawn in the order given:
  * plot_xy for any x (threads, ...); plot_pages_per_call draws x on a log2
  * scale (points with x <= 0 are left out) with "pages per call" as default
- * x label.
+ * x label. A series' reference points are written to NAME.dat as a block of
+ * their own ("NAME, reference: x, y").
  */
 struct plot_point {
 	double x;
@@ -96,6 +97,13 @@ struct plot_series {
 	const char *name;	/* key entry */
 	size_t n;
 	const struct plot_point *pt;
+	/*
+	 * A reference for the series (ideal scaling), NULL for none: a dashed
+	 * line through n_ref points (v.y; lo and hi unused) in the series'
+	 * colour, without points or a key entry of its own.
+	 */
+	size_t n_ref;
+	const struct plot_point *ref;
 };
 
 struct plot_xy {
@@ -104,6 +112,11 @@ struct plot_xy {
 	int xlog2;		/* x on a log2 scale (plot_pages_per_call sets it) */
 	int yzero;		/* y axis from 0 rather than from the data's range */
 	int ylog;		/* y on a log10 scale (values spanning decades); not with yzero */
+	int xtics_data;		/* a tick at each x of the data and none between (thread counts) */
+	int ysi;		/* y tick labels with SI prefixes: 37.2M rather than 3.72e+07 */
+	int has_hline;		/* a grey dashed line across the plot at y = hline */
+	double hline;
+	const char *ref_name;	/* key entry of the dashed lines (refs, hline); NULL: none */
 };
 int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size_t n);
 int plot_pages_per_call(const struct plot_frame *f, const struct plot_xy *p,
@@ -128,5 +141,32 @@ struct plot_trend {
 	const struct plot_trend_case *cases;
 };
 int plot_trend(const struct plot_frame *f, const struct plot_trend *p, char *why, size_t n);
+
+/*
+ * 6. Heat maps: a matrix of values per panel (CPU node x memory node of a
+ * case), the panels in a grid. A cell's colour and the text in it are its
+ * value's y (text[], when given, is what is written; else y in 4 significant
+ * digits); a cell whose y is not finite is left blank and counted as left
+ * out. Each panel has a colour scale of its own, from its smallest to its
+ * largest value (light to dark), without a label: the frame's title or
+ * caption says what the values are. NAME.dat holds a block per panel: column,
+ * row, y, lo, hi. frame.xlabel and frame.ylabel name the columns and rows.
+ */
+struct plot_matrix {
+	const char *name;		/* the panel's title; NULL: none */
+	const char *note;		/* a line under the title ("remote/local 1.42"); NULL */
+	size_t n_rows, n_cols;
+	const char *const *rows;	/* n_rows tick labels, top to bottom */
+	const char *const *cols;	/* n_cols tick labels, left to right */
+	const struct plot_value *v;	/* v[r * n_cols + c] */
+	const char *const *text;	/* NULL, or n_rows * n_cols strings (NULL: from y) */
+};
+
+struct plot_heatmap {
+	size_t n_panels;
+	const struct plot_matrix *panels;
+};
+int plot_heatmap(const struct plot_frame *f, const struct plot_heatmap *p, char *why,
+		 size_t n);
 
 #endif

@@ -13,10 +13,12 @@
 #include "plot.h"
 
 /*
- * KIND_XY is the place for curves over any x (threads, when results have
- * them): a figure that builds struct plot_series per case and calls plot_xy().
+ * KIND_SCALING: curves over threads, struct plot_series per case drawn by
+ * plot_xy() (a new curve over some other x goes the same way). KIND_HEATMAP:
+ * the cross-node matrices (cross_node_view.h), drawn by plot_heatmap().
  */
-enum plot_kind { KIND_BARS, KIND_DIST, KIND_ECDF, KIND_PAGES, KIND_TREND, NR_KINDS };
+enum plot_kind { KIND_BARS, KIND_DIST, KIND_ECDF, KIND_PAGES, KIND_TREND, KIND_SCALING,
+		 KIND_HEATMAP, NR_KINDS };
 
 #define PLOT_CANNOT CMP_CANNOT	/* nothing to plot: exit status, as compare's */
 #define WHERE_MAX 8
@@ -29,7 +31,8 @@ struct where {
 
 struct plot_job {
 	enum plot_kind kind;
-	const char *metric;		/* pin, unpin, call */
+	const char *metric;		/* pin, unpin, call; throughput: the team's pages/s */
+	bool eff;			/* --metric eff: throughput over threads x at 1 thread */
 	struct compare_opts co;		/* threshold, min runs, single run, seed */
 	struct side side[2];		/* A, and B when two */
 	size_t nr_sides;
@@ -48,6 +51,12 @@ struct plot_job {
 	bool size_given;
 };
 
+/*
+ * The runs of s holding the row's case with samples of the job's metric (throughput:
+ * the team's pages/s per sample): *out (to free), *n of them. 0, or -1 (memory).
+ */
+int job_runs(const struct plot_job *j, const struct side *s, const struct row *r,
+	     struct cmp_run **out, size_t *n);
 /* The side's median over runs of the row's case and its interval; y NaN without runs. */
 int job_side_value(const struct plot_job *j, const struct side *s, const struct row *r,
 		   struct plot_value *v);
@@ -59,10 +68,21 @@ void job_caption_line(struct plot_job *j, const char *fmt, ...)
 /* Widen the default figure for groups of per_group pixels and their tick labels (not --size). */
 void job_widen(struct plot_job *j, size_t groups, size_t per_group);
 
+/* compare's options for the job (threshold, runs, seed, exact). */
+void job_cmp_opts(const struct plot_job *j, struct cmp_opts *o);
+/* "; 2 cases without samples left out", or "" (for the caption). */
+void job_left_out(const struct plot_job *j, char *buf, size_t n);
+/* A plot that failed: its reason on stderr; PLOT_CANNOT for nothing to plot, else 1. */
+int figure_failed(const char *why);
+/* "out of memory" on stderr; 1. */
+int figure_no_memory(void);
+
 /* The figures: 0 drawn, PLOT_CANNOT nothing to draw (one line said), 1 failed. */
 int figure_bars(struct plot_job *j);
 int figure_dist(struct plot_job *j);
 int figure_pages(struct plot_job *j);
 int figure_trend(struct plot_job *j);
+int figure_scaling(struct plot_job *j);
+int figure_heatmap(struct plot_job *j);
 
 #endif

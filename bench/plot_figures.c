@@ -16,14 +16,14 @@
 #include "plot_cmd.h"
 #include "stats.h"
 
-static int draw_failed(const char *why)
+int figure_failed(const char *why)
 {
 	fprintf(stderr, "gupbench plot: %s\n", why);
 	/* gnuplot's refusal of an empty plot is ours to report as nothing to plot */
 	return strstr(why, "nothing to plot") ? PLOT_CANNOT : 1;
 }
 
-static int no_memory(void)
+int figure_no_memory(void)
 {
 	fprintf(stderr, "gupbench plot: out of memory\n");
 	return 1;
@@ -40,7 +40,7 @@ static void tick_label(const char *label, bool narrow, char *buf, size_t n)
 		snprintf(buf, n, "%s", label);
 }
 
-static void cmp_opts_of(const struct plot_job *j, struct cmp_opts *o)
+void job_cmp_opts(const struct plot_job *j, struct cmp_opts *o)
 {
 	cmp_opts_init(o);
 	o->threshold = j->co.threshold;
@@ -60,7 +60,7 @@ static int change_note(const struct plot_job *j, const struct row *r, char *buf,
 	size_t na, nb;
 	int rc = 0;
 
-	cmp_opts_of(j, &o);
+	job_cmp_opts(j, &o);
 	if (side_runs(&j->side[0], r, j->metric, &ra, &na) ||
 	    side_runs(&j->side[1], r, j->metric, &rb, &nb)) {
 		free(ra);
@@ -85,7 +85,7 @@ static int change_note(const struct plot_job *j, const struct row *r, char *buf,
 	return rc;
 }
 
-static void left_out_line(struct plot_job *j, char *buf, size_t n)
+void job_left_out(const struct plot_job *j, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	if (j->left_out)
@@ -105,7 +105,7 @@ int figure_bars(struct plot_job *j)
 	int rc = 0;
 
 	if (!v || !groups || !notes || !gbuf || !nbuf) {
-		rc = no_memory();
+		rc = figure_no_memory();
 		goto out;
 	}
 	for (size_t g = 0; g < ng && !rc; g++) {
@@ -121,7 +121,7 @@ int figure_bars(struct plot_job *j)
 		}
 	}
 	if (rc) {
-		rc = no_memory();
+		rc = figure_no_memory();
 		goto out;
 	}
 	if (j->exact)
@@ -130,7 +130,7 @@ int figure_bars(struct plot_job *j)
 		snprintf(how, sizeof(how), "threshold %g%%, at least %zu runs per side%s", 100 *
 			 j->co.threshold, j->co.single_run ? (size_t)1 : j->co.min_runs,
 			 j->co.single_run ? ", within-run noise only" : "");
-	left_out_line(j, more, sizeof(more));
+	job_left_out(j, more, sizeof(more));
 	job_caption_line(j, "bars: median of the run medians; error bars: its 95%% bootstrap "
 			 "interval (runs, and samples within them)%s", more);
 	if (ns > 1)
@@ -141,7 +141,7 @@ int figure_bars(struct plot_job *j)
 	/* a note of change is about 80 pixels wide */
 	job_widen(j, ng, ns > 1 ? 90 : 40);
 	if (plot_bars(&j->frame, &pb, why, sizeof(why)))
-		rc = draw_failed(why);
+		rc = figure_failed(why);
 out:
 	free(v);
 	free(groups);
@@ -197,7 +197,7 @@ int figure_dist(struct plot_job *j)
 	int rc = 0;
 
 	if (!sm || !cases || !cbuf) {
-		rc = no_memory();
+		rc = figure_no_memory();
 		goto out;
 	}
 	for (size_t c = 0; c < nc && !rc; c++) {
@@ -211,12 +211,12 @@ int figure_dist(struct plot_job *j)
 		}
 	}
 	if (rc) {
-		rc = no_memory();
+		rc = figure_no_memory();
 		goto out;
 	}
 	/* beyond a few thousand, the dots are a smear that hides the box */
 	pd.points = most <= 2000;
-	left_out_line(j, more, sizeof(more));
+	job_left_out(j, more, sizeof(more));
 	if (pd.style == PLOT_BOX) {
 		job_caption_line(j, "box: p25 to p75, thick bar: median, whiskers: p10 to p90 of "
 				 "every sample of every run (%zu run%s)%s%s", runs,
@@ -232,7 +232,7 @@ int figure_dist(struct plot_job *j)
 		j->frame.xlabel = j->unit;
 	}
 	if (plot_dist(&j->frame, &pd, why, sizeof(why)))
-		rc = draw_failed(why);
+		rc = figure_failed(why);
 out:
 	for (size_t k = 0; sm && k < sets; k++)
 		free((void *)sm[k].v);
@@ -244,12 +244,13 @@ out:
 
 /* ---- pages per call ---- */
 
-/* The key of a case without its pages per call: the cases of one line. */
+/* The key of a case without its pages per call: the cases of one line (teams apart). */
 static void line_key(const struct result_case *c, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s|%s|%s|%s|%u|%llu|%d", c->driver ? c->driver : "",
-		 c->backing ? c->backing : "", c->state ? c->state : "", c->op ? c->op : "",
-		 c->flags, (unsigned long long)c->size_bytes, c->threads);
+	struct result_case t = *c;
+
+	t.pages_per_call = 0;
+	case_key(&t, buf, n);
 }
 
 static int by_x(const void *a, const void *b)
@@ -272,7 +273,7 @@ int figure_pages(struct plot_job *j)
 	int rc = 0;
 
 	if (!line || !ser || !pts || !names) {
-		rc = no_memory();
+		rc = figure_no_memory();
 		goto out;
 	}
 	/* line[i]: the line of row i; a line's rows are its pages-per-call points */
@@ -311,7 +312,7 @@ int figure_pages(struct plot_job *j)
 				p = &pts[used + se->n++];
 				p->x = j->rows.v[i].first->pages_per_call;
 				if (job_side_value(j, &j->side[s], &j->rows.v[i], &p->v)) {
-					rc = no_memory();
+					rc = figure_no_memory();
 					goto out;
 				}
 				if (isfinite(p->v.y) && p->v.y > 0) {
@@ -332,12 +333,12 @@ int figure_pages(struct plot_job *j)
 	xy.series = ser;
 	/* ns per page falls by decades from one page per call to many */
 	xy.ylog = lo > 0 && hi / lo > 20;
-	left_out_line(j, more, sizeof(more));
+	job_left_out(j, more, sizeof(more));
 	job_caption_line(j, "points: median of the run medians; error bars: its 95%% bootstrap "
 			 "interval (runs, and samples within them)%s", more);
 	j->frame.ylabel = j->unit;
 	if (plot_pages_per_call(&j->frame, &xy, why, sizeof(why)))
-		rc = draw_failed(why);
+		rc = figure_failed(why);
 out:
 	free(line);
 	free(ser);
@@ -396,7 +397,7 @@ static int first_regressed(const struct plot_job *j, const struct row *r, const 
 	if (side_runs(&j->base, r, j->metric, &rb, &nb))
 		return -1;
 	base = (struct cmp_side){ rb, nb };
-	cmp_opts_of(j, &o);
+	job_cmp_opts(j, &o);
 	o.single_run = true;
 	for (size_t i = 0; nb && i < j->side[0].nr_runs; i++) {
 		const struct result *run = &j->side[0].runs[order[i]];
@@ -438,7 +439,7 @@ int figure_trend(struct plot_job *j)
 	int rc = 0;
 
 	if (!order || !labels || !sub || !subbuf || !tc || !v) {
-		rc = no_memory();
+		rc = figure_no_memory();
 		goto out;
 	}
 	for (size_t i = 0; i < nrun; i++)
@@ -480,13 +481,13 @@ int figure_trend(struct plot_job *j)
 			run_value(j, &a->runs[order[i]], j->rows.v[c].key, &v[c * nrun + i]);
 		if (j->has_base) {
 			if (first_regressed(j, &j->rows.v[c], order, &tc[c].first_regressed)) {
-				rc = no_memory();
+				rc = figure_no_memory();
 				goto out;
 			}
 			ringed += tc[c].first_regressed >= 0;
 		}
 	}
-	left_out_line(j, more, sizeof(more));
+	job_left_out(j, more, sizeof(more));
 	job_caption_line(j, "points: each run's median; error bars: its distribution-free 95%% "
 			 "interval (within the run)%s", more);
 	if (j->has_base)
@@ -498,7 +499,7 @@ int figure_trend(struct plot_job *j)
 				 "within-run noise only: a hint, not a verdict", ringed, nc);
 	j->frame.ylabel = j->unit;
 	if (plot_trend(&j->frame, &pt, why, sizeof(why)))
-		rc = draw_failed(why);
+		rc = figure_failed(why);
 out:
 	free(order);
 	free(labels);

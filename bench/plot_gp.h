@@ -14,6 +14,7 @@ struct gp {
 	int blocks;		/* index blocks started in NAME.dat */
 	size_t rows;		/* rows of data in them */
 	size_t skipped;		/* values left out: not finite, or x <= 0 on a log scale */
+	double area_bottom, area_height;	/* gp_frame(): the plot's strip (screen 0..1) */
 	char *why;
 	size_t n;
 };

@@ -71,11 +71,70 @@ static void ylog_axis(struct gp *g, const struct plot_xy *p)
 	fputs(")\n", g->gp);
 }
 
+/* The reference of series s (ideal scaling): its block, or -1 when it has no point. */
+static int ref_block(struct gp *g, const struct plot_series *ser, int xlog2)
+{
+	const char *name = gp_or(ser->name);
+	int b = -1;
+
+	for (size_t i = 0; ser->ref && i < ser->n_ref; i++) {
+		const struct plot_point *pt = &ser->ref[i];
+
+		if (!isfinite(pt->x) || !isfinite(pt->v.y) || (xlog2 && pt->x <= 0))
+			continue;
+		if (b < 0)
+			b = gp_block(g, "%s, reference: x, y", name);
+		gp_num(g->dat, pt->x);
+		fputc(' ', g->dat);
+		gp_num(g->dat, pt->v.y);
+		fputc('\n', g->dat);
+	}
+	return b;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A tick at each distinct x of the points (at most 24 of them; else gnuplot's own). */
+static void data_tics(struct gp *g, const struct plot_xy *p)
+{
+	double x[24];
+	size_t nx = 0, k;
+
+	for (size_t s = 0; s < p->n_series; s++)
+		for (size_t i = 0; p->series[s].pt && i < p->series[s].n; i++) {
+			double v = p->series[s].pt[i].x;
+
+			if (!isfinite(v) || !isfinite(p->series[s].pt[i].v.y))
+				continue;
+			for (k = 0; k < nx && x[k] != v; k++)
+				;
+			if (k < nx)
+				continue;
+			if (nx == sizeof(x) / sizeof(x[0]))
+				return;
+			x[nx++] = v;
+		}
+	if (!nx)
+		return;
+	qsort(x, nx, sizeof(x[0]), by_value);
+	fputs("set xtics (", g->gp);
+	for (k = 0; k < nx; k++) {
+		fputs(k ? ", " : "", g->gp);
+		gp_num(g->gp, x[k]);
+	}
+	fputs(")\n", g->gp);
+}
+
 int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size_t n)
 {
 	struct gp g;
 	size_t s, i;
-	int *block;
+	int *block, *ref, refs = 0;
 
 	if (!p || !p->n_series || !p->series) {
 		set_reason(why, n, "plot: lines: no series");
@@ -84,8 +143,12 @@ int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size
 	if (gp_open(&g, f, p->xlog2 ? "pages-per-call" : "xy", why, n))
 		return -1;
 	block = calloc(p->n_series, sizeof(*block));
-	if (!block)
+	ref = calloc(p->n_series, sizeof(*ref));
+	if (!block || !ref) {
+		free(block);
+		free(ref);
 		return gp_fail(&g, "plot: out of memory");
+	}
 	for (s = 0; s < p->n_series; s++) {
 		const struct plot_series *ser = &p->series[s];
 		const char *name = gp_or(ser->name);
@@ -102,20 +165,45 @@ int plot_xy(const struct plot_frame *f, const struct plot_xy *p, char *why, size
 			}
 			row(&g, pt->x, &pt->v);
 		}
+		ref[s] = ref_block(&g, ser, p->xlog2);
+		refs += ref[s] >= 0;
 	}
 	gp_frame(&g, p->xlog2 ? "pages per call" : NULL, NULL);
 	fprintf(g.gp, "set grid xtics\nset offsets graph 0.03, graph 0.03, graph 0.05, %s\n",
 		p->yzero ? "0" : "graph 0.05");
 	if (p->xlog2)
 		fputs("set logscale x 2\nset format x '%g'\n", g.gp);
+	if (p->xtics_data)
+		data_tics(&g, p);
 	if (p->yzero)
 		fputs("set yrange [0:*]\n", g.gp);
 	else if (p->ylog)
 		ylog_axis(&g, p);
+	if (p->ysi)
+		fputs("set format y '%.1s%c'\n", g.gp);	/* 37.2M */
 	fputs("set errorbars 0.5\nplot \\\n", g.gp);
+	/* the dashed lines first: the medians and their error bars are drawn over them */
 	for (s = 0; s < p->n_series; s++)
-		plot_line(&g, block[s], s, p->series[s].name, s + 1 == p->n_series);
+		if (ref[s] >= 0)
+			fprintf(g.gp, "\t'%s.dat' index %d using 1:2 with lines lt %zu dt 2 lw 1.5 "
+				"notitle, \\\n", f->name, ref[s], s + 1);
+	if (p->has_hline && isfinite(p->hline)) {
+		fputs("\t", g.gp);
+		gp_num(g.gp, p->hline);
+		fputs(" with lines lc rgb '#555555' dt 2 lw 1.5 notitle, \\\n", g.gp);
+		refs++;
+	}
+	for (s = 0; s < p->n_series; s++)
+		plot_line(&g, block[s], s, p->series[s].name,
+			  s + 1 == p->n_series && !(refs && p->ref_name));
+	/* the key's last entry: what the dashed lines are */
+	if (refs && p->ref_name) {
+		fputs("\tkeyentry with lines lc rgb '#555555' dt 2 lw 1.5 title ", g.gp);
+		gp_str(g.gp, p->ref_name);
+		fputc('\n', g.gp);
+	}
 	free(block);
+	free(ref);
 	return gp_finish(&g);
 }
 

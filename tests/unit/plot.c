@@ -257,6 +257,11 @@ static int do_trend(const struct plot_frame *f, const void *p, char *why, size_t
 	return plot_trend(f, p, why, n);
 }
 
+static int do_heatmap(const struct plot_frame *f, const void *p, char *why, size_t n)
+{
+	return plot_heatmap(f, p, why, n);
+}
+
 /* Fixtures: small, made up, shaped like an A/B result. */
 static const char *groups[] = { "anon", "shmem", "hugetlb-2M" };
 static const char *sides[] = { "series off", "series on" };
@@ -269,7 +274,9 @@ static const char *notes[] = { "+4.0% [1.2, 6.1]", NULL, "+0.8%\nnot significant
 static double samples[6][40];
 static struct plot_samples sets[6];
 static struct plot_point pts[2][6];
-static struct plot_series series[2] = { { "anon", 6, pts[0] }, { "shmem", 6, pts[1] } };
+static struct plot_series series[2] = {
+	{ .name = "anon", .n = 6, .pt = pts[0] }, { .name = "shmem", .n = 6, .pt = pts[1] },
+};
 static struct plot_value runs[2][5];
 static const char *releases[] = { "6.12.113", "6.12.114", "6.12.115", "6.12.116", "6.12.117" };
 static const char *dates[] = { "2025-01-03", "2025-01-10", "2025-01-17", "2025-01-24",
@@ -302,7 +309,7 @@ static void kinds(void)
 	struct plot_bars bars = { 3, 2, groups, sides, bar_v, notes };
 	struct plot_dist box = { PLOT_BOX, 1, 3, 2, groups, sides, sets };
 	struct plot_dist ecdf = { PLOT_ECDF, 0, 3, 2, groups, sides, sets };
-	struct plot_xy xy = { 2, series, 0, 1, 0 };
+	struct plot_xy xy = { .n_series = 2, .series = series, .yzero = 1 };
 	struct plot_trend_case cases[] = { { "anon", runs[0], 3 }, { "shmem", runs[1], -1 } };
 	struct plot_trend trend = { 5, 2, releases, dates, cases };
 
@@ -312,6 +319,127 @@ static void kinds(void)
 	check_kind("pages", do_pages, &xy);
 	check_kind("threads", do_xy, &xy);
 	check_kind("trend", do_trend, &trend);
+}
+
+/* Rows of data in block `index` of a .dat: "index N:" up to the next block. */
+static const char *block_of(const char *dat, int index)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "# index %d:", index);
+	return dat ? strstr(dat, want) : NULL;
+}
+
+/* Curves over threads: a dashed reference per series, a line across, ticks at the data. */
+static void scaling(void)
+{
+	struct plot_point a[3], b[3], ra[3];
+	struct plot_series ser[2] = {
+		{ .name = "private", .n = 3, .pt = a, .n_ref = 3, .ref = ra },
+		{ .name = "shared", .n = 3, .pt = b },
+	};
+	struct plot_xy xy = { .n_series = 2, .series = ser, .yzero = 1, .xtics_data = 1,
+			      .ysi = 1, .ref_name = "ideal" };
+	struct plot_frame f = { .dir = dir, .name = "refs", .xlabel = "threads" };
+	char why[256] = "", *dat, *gp, want[128];
+	const char *blk;
+	size_t len = 0;
+	int rc;
+
+	for (int i = 0; i < 3; i++) {
+		double x = 1 << i, y = 2e7 * x * (1 - 0.2 * i);
+
+		a[i] = (struct plot_point){ x, { y, y * 0.9, y * 1.1 } };
+		b[i] = (struct plot_point){ x, { y / 2, y / 2 * 0.9, NAN } };
+		ra[i] = (struct plot_point){ x, { 2e7 * x, NAN, NAN } };
+	}
+	check_kind("scaling", do_xy, &xy);
+	rc = plot_xy(&f, &xy, why, sizeof(why));
+	dat = slurp(in_dir("refs", ".dat"), &len);
+	gp = slurp(in_dir("refs", ".gp"), &len);
+	blk = block_of(dat, 1);
+	snprintf(want, sizeof(want), "# index 1: private, reference: x, y\n"
+		 "1 %.10g\n2 %.10g\n4 %.10g\n", ra[0].v.y, ra[1].v.y, ra[2].v.y);
+	tap_ok(rc == 0 && blk && !strncmp(blk, want, strlen(want)) && !block_of(dat, 3),
+	       "reference: a block of its own after its series' (x, y), none for a series "
+	       "without%s%s", rc ? ": " : "", why);
+	tap_ok(gp && strstr(gp, "'refs.dat' index 1 using 1:2 with lines lt 1 dt 2") &&
+	       strstr(gp, "keyentry with lines lc rgb '#555555' dt 2 lw 1.5 title 'ideal'") &&
+	       strstr(gp, "set xtics (1, 2, 4)\n") && strstr(gp, "set format y '%.1s%c'"),
+	       "reference dashed in its series' colour, one key entry, ticks at 1, 2, 4, SI "
+	       "y labels");
+	free(dat);
+	free(gp);
+
+	xy.has_hline = 1;
+	xy.hline = 1;
+	ser[0].ref = NULL;
+	f.name = "hline";
+	rc = plot_xy(&f, &xy, why, sizeof(why));
+	gp = slurp(in_dir("hline", ".gp"), &len);
+	tap_ok(rc == 0 && gp && strstr(gp, "\t1 with lines lc rgb '#555555' dt 2") &&
+	       strstr(gp, "title 'ideal'") && !strstr(gp, "reference"),
+	       "a line across at y = 1 (efficiency), named in the key%s%s", rc ? ": " : "", why);
+	free(gp);
+}
+
+/* Matrices: every finite cell a row of data and its number, NaN cells left out. */
+static void heatmaps(void)
+{
+	const char *nodes[] = { "node 0", "node 1" }, *texts[] = { "52.9", "79.4", NULL, "54.0" };
+	struct plot_value warm[4] = {
+		{ 52.9, 52.8, 56.4 }, { 79.4, 79.2, 84.6 },
+		{ 74.1, 73.9, 79.0 }, { 54.0, NAN, NAN },
+	};
+	struct plot_value cold[4] = {
+		{ 1215, 1142, 1258 }, { NAN, NAN, NAN }, { 1701, 1599, 1761 }, { 1239, 1165, 1283 },
+	};
+	struct plot_matrix m[3] = {
+		{ "warm", "remote/local 1.43", 2, 2, nodes, nodes, warm, texts },
+		{ "cold", NULL, 2, 2, nodes, nodes, cold, NULL },
+		{ "one", NULL, 1, 1, nodes, nodes, cold, NULL },
+	};
+	struct plot_heatmap hm = { 3, m };
+	struct plot_frame f = { .dir = dir, .name = "cells", .xlabel = "memory node",
+				.ylabel = "CPU node", .caption = "test" };
+	char why[256] = "", *dat, *gp;
+	const char *b0, *b1;
+	size_t len = 0;
+	int rc;
+
+	check_kind("heatmap", do_heatmap, &hm);
+	rc = plot_heatmap(&f, &hm, why, sizeof(why));
+	dat = slurp(in_dir("cells", ".dat"), &len);
+	gp = slurp(in_dir("cells", ".gp"), &len);
+	b0 = block_of(dat, 0);
+	b1 = block_of(dat, 1);
+	tap_ok(rc == 0 && b0 && b1 && strstr(b0, "\n0 0 52.9 52.8 56.4\n") &&
+	       strstr(b0, "\n1 0 79.4 79.2 84.6\n") && strstr(b0, "\n0 1 74.1 73.9 79\n") &&
+	       strstr(b0, "\n1 1 54 NaN NaN\n") && strstr(b1, "\n0 1 1701 1599 1761\n") &&
+	       strstr(b1, "# left out: cold, row node 0, column node 1: nan") &&
+	       !strstr(b1, "\n1 0 ") && block_of(dat, 2),
+	       "cells: column, row, value, lo, hi per panel; the NaN cell left out and named%s%s",
+	       rc ? ": " : "", why);
+	tap_ok(gp && strstr(gp, "set label 100 '52.9' at 0, 0") &&
+	       strstr(gp, "set label 102 '74.1' at 0, 1") && strstr(gp, "'1701' at 0, 1") &&
+	       strstr(gp, "set title 'warm' . \"\\n\" . 'remote/local 1.43'") &&
+	       strstr(gp, "set ytics ('node 0' 0, 'node 1' 1)") &&
+	       strstr(gp, "1 value left out (see cells.dat)") && strstr(gp, "set multiplot"),
+	       "each cell's number (given, or from its value), panel titles, row ticks, the "
+	       "left-out count");
+	/* the largest cell of a panel is dark: its number white, the smallest's black */
+	tap_ok(gp && strstr(gp, "'79.4' at 1, 0 center front font ',11' tc rgb '#ffffff'") &&
+	       strstr(gp, "'52.9' at 0, 0 center front font ',11' tc rgb '#000000'"),
+	       "numbers white on the dark end of a panel's scale, black on the light end");
+	free(dat);
+	free(gp);
+
+	m[2].n_cols = 0;
+	f.name = "nocells";
+	why[0] = 0;
+	rc = plot_heatmap(&f, &hm, why, sizeof(why));
+	tap_ok(rc == -1 && strstr(why, "panel 3 has no cells") && no_tmp(),
+	       "a panel without cells: refused (\"%s\")", why);
 }
 
 /* Strings from a result file are text: no command, macro, backquote or markup runs. */
@@ -491,9 +619,11 @@ int main(void)
 		return KSFT_FAIL;
 	}
 	unsetenv("GUPBENCH_GNUPLOT");
-	tap_plan(6 * 5 + 3 + 3 + 5);
+	tap_plan(6 * 5 + 3 + 3 + 5 + (5 + 3) + (5 + 4));
 	fixtures();
 	kinds();
+	scaling();
+	heatmaps();
 	injection();
 	not_finite();
 	failures();
