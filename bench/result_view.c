@@ -10,6 +10,7 @@
 #include "result.h"
 #include "stats.h"
 #include "case_key.h"
+#include "cross_node_view.h"
 
 /*
  * Any field of a case may be unknown (NULL, NAN, -1, not present: a skipped
@@ -319,6 +320,7 @@ void result_print_table(FILE *f, const struct result *r)
 	fprintf(f, "%s)\n", nsrc ? "" : "no source");
 	fprintf(f, "balanced: /proc/vmstat nr_foll_pin_acquired = nr_foll_pin_released\n");
 	print_team_table(f, r);
+	result_print_cross_node(f, r);
 }
 
 /* ---- the threads of team cases ---- */

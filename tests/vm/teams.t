@@ -16,7 +16,7 @@ trap 'rm -rf "$out"' EXIT
 rc=$?
 r=$out/teams.json c=$out/cross.json
 
-plan 16
+plan 18
 [ $rc -eq 0 ]; ok $? "vm-run exits 0 (rc $rc: $(grep -m1 'vm-run: infrastructure error' "$out/vm-run.log" || grep 'vm-run:' "$out/vm-run.log" | tail -n 1))"
 [ $rc -eq 0 ] || { tail -n 8 "$out/vm-run.log"; tail -n 8 "$out/console.log" 2>/dev/null; } | sed 's/^/# /'
 [ "$(cat "$out/teams.rc" 2>/dev/null)" = 0 ]
@@ -68,4 +68,14 @@ bad=$(jq '[.cases[] | (.place | ltrimstr("node:") | tonumber) as $cn | (.mem | l
 	| select(((.team.per_thread[0].cpu_wanted / 2) | floor) != $cn
 		 or ((.team.per_thread[0].page_nodes.nodes // {}) | keys) != [$mn])] | length' "$c" 2>/dev/null)
 [ "$bad" = 0 ]; ok $? "--cross-node: each cell's thread on its CPU node, pages on its memory node (${bad:-?} wrong)"
+# --preset numa: 3 drivers x 3 backings x 2 states x 3 thread counts x 2 shares x 2 mems
+n=$(jq '.cases | length' "$out/numa.json" 2>/dev/null || echo 0)
+[ "$(cat "$out/numa.rc" 2>/dev/null)" = 0 ] && [ "$n" -eq 216 ]
+ok $? "--preset numa: exit $(cat "$out/numa.rc" 2>/dev/null), $n cases in $(cat "$out/numa.seconds" 2>/dev/null) s (--size 2M, $(jq -r .accel "$out/vm.json" 2>/dev/null || echo ?) guest) $(head -c 200 "$out/numa.err" 2>/dev/null | grep -v wrote)"
+bad=$(jq -r '[.cases[] | select(if .backing == "file-shared" and .driver != "futex" then
+		.status != "error" or .errno != "EFAULT" else .status != "ok" end)
+	| "\(.driver)/\(.backing)/\(.state)/x\(.threads): \(.status) \(.errno // .reason)"] | .[:3] | join("; ")' \
+	"$out/numa.json" 2>/dev/null)
+[ -f "$out/numa.json" ] && [ -z "$bad" ]
+ok $? "--preset numa: every case pinned, but ext4 WRITE|LONGTERM (EFAULT)${bad:+ ($bad)}"
 done_testing
