@@ -163,6 +163,9 @@ void view_wrapped(FILE *f, const char *prefix, const char *text);
 void view_md_text(FILE *f, const char *s);
 void view_csv_text(FILE *f, const char *s);
 void view_csv_num(FILE *f, double v);
+/* The case's share, place, mem, contend (defaults spelt out): CSV fields, JSON members. */
+void view_csv_team(FILE *f, const struct result_case *c);
+void view_json_team(struct json_object *o, const struct result_case *c);
 /* "pin, median ns per 4 KiB page" and the like. */
 const char *metric_title(const char *metric);
 

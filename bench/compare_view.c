@@ -244,6 +244,24 @@ static void print_markdown(FILE *f, const void *doc)
 	}
 }
 
+void view_csv_team(FILE *f, const struct result_case *c)
+{
+	const char *v[] = { case_share(c), case_place(c), case_mem(c), case_contend(c) };
+
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		view_csv_text(f, v[k]);
+		fputc(',', f);
+	}
+}
+
+void view_json_team(struct json_object *o, const struct result_case *c)
+{
+	json_object_object_add(o, "share", json_object_new_string(case_share(c)));
+	json_object_object_add(o, "place", json_object_new_string(case_place(c)));
+	json_object_object_add(o, "mem", json_object_new_string(case_mem(c)));
+	json_object_object_add(o, "contend", json_object_new_string(case_contend(c)));
+}
+
 void view_csv_text(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -267,7 +285,8 @@ static void print_csv(FILE *f, const void *doc)
 {
 	const struct report *rp = doc;
 
-	fprintf(f, "driver,backing,state,op,flags,pages_per_call,size_bytes,threads,runs_a,runs_b,"
+	fprintf(f, "driver,backing,state,op,flags,pages_per_call,size_bytes,threads,share,place,"
+		"mem,contend,runs_a,runs_b,"
 		"median_a,median_b,ratio,ci_lo,ci_hi,p,verdict,why\n");
 	for (size_t i = 0; i < rp->rows.n; i++) {
 		const struct row *r = &rp->rows.v[i];
@@ -282,8 +301,10 @@ static void print_csv(FILE *f, const void *doc)
 			view_csv_text(f, key[k]);
 			fputc(',', f);
 		}
-		fprintf(f, "%llu,%llu,%d,%zu,%zu,", (unsigned long long)c->pages_per_call,
-			(unsigned long long)c->size_bytes, c->threads, r->nr_a, r->nr_b);
+		fprintf(f, "%llu,%llu,%d,", (unsigned long long)c->pages_per_call,
+			(unsigned long long)c->size_bytes, c->threads);
+		view_csv_team(f, c);
+		fprintf(f, "%zu,%zu,", r->nr_a, r->nr_b);
 		if (r->compared) {
 			for (size_t k = 0; k < sizeof(num) / sizeof(num[0]); k++) {
 				view_csv_num(f, num[k]);
@@ -356,6 +377,7 @@ static void print_json(FILE *f, const void *doc)
 		json_object_object_add(o, "pages_per_call", json_object_new_int64(c->pages_per_call));
 		json_object_object_add(o, "size_bytes", json_object_new_int64(c->size_bytes));
 		json_object_object_add(o, "threads", json_object_new_int64(c->threads));
+		view_json_team(o, c);
 		json_object_object_add(o, "label", json_object_new_string(r->label));
 		json_object_object_add(o, "runs_a", json_object_new_int64(r->nr_a));
 		json_object_object_add(o, "runs_b", json_object_new_int64(r->nr_b));

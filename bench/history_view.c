@@ -199,7 +199,8 @@ static void print_csv(FILE *f, const void *doc)
 {
 	const struct history *h = doc;
 
-	fprintf(f, "driver,backing,state,op,flags,pages_per_call,size_bytes,threads,kernel,"
+	fprintf(f, "driver,backing,state,op,flags,pages_per_call,size_bytes,threads,share,place,"
+		"mem,contend,kernel,"
 		"release,version,package,runs,median,ratio,ci_lo,ci_hi,p,verdict,why,"
 		"first_regressed\n");
 	for (size_t i = 0; i < h->rows.n; i++) {
@@ -224,6 +225,7 @@ static void print_csv(FILE *f, const void *doc)
 			}
 			fprintf(f, "%llu,%llu,%d,", (unsigned long long)c->pages_per_call,
 				(unsigned long long)c->size_bytes, c->threads);
+			view_csv_team(f, c);
 			for (size_t k = 0; k < sizeof(grp) / sizeof(grp[0]); k++) {
 				view_csv_text(f, grp[k]);
 				fputc(',', f);
@@ -337,6 +339,7 @@ static void print_json(FILE *f, const void *doc)
 		json_object_object_add(o, "pages_per_call", json_object_new_int64(c->pages_per_call));
 		json_object_object_add(o, "size_bytes", json_object_new_int64(c->size_bytes));
 		json_object_object_add(o, "threads", json_object_new_int64(c->threads));
+		view_json_team(o, c);
 		json_object_object_add(o, "label", json_object_new_string(h->rows.v[i].label));
 		for (size_t g = 0; g < h->groups.n; g++)
 			json_object_array_add(pts, point_json(h, g, history_cell(h, g, i)));

@@ -9,7 +9,7 @@ need_tools jq
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 
-plan 33
+plan 34
 "$GUPBENCH" run -q --driver futex --backing anon,shmem --state warm --size 64k --samples 7 \
 	--warmup 0 --count 0 --format json -o "$tmp/template.json" >/dev/null 2>"$tmp/template.err"
 jq -e '[.cases[].status] == ["ok", "ok"]' "$tmp/template.json" >/dev/null 2>&1
@@ -184,4 +184,12 @@ expect2 "a bad threshold" --threshold abc "$tmp/A" -- "$tmp/B5"
 expect2 "a missing file" "$tmp/A" -- "$tmp/missing.json"
 echo '{"schema": "gupbench-result/3", "cases": []}' >"$tmp/v3.json"
 expect2 "a file of a schema it does not read" "$tmp/A" -- "$tmp/v3.json"
+# team cases: matched by threads and share too, the key in the CSV
+f=$TOP/tests/fixtures/results/team
+"$GUPBENCH" compare --single-run -f csv "$f/scaling-1.json" -- "$f/scaling-2.json" \
+	>"$tmp/team.csv" 2>/dev/null
+[ "$(wc -l <"$tmp/team.csv")" = 7 ] &&
+	head -n 1 "$tmp/team.csv" | grep -q ',threads,share,place,mem,contend,runs_a,' &&
+	[ "$(cut -d, -f8,9 "$tmp/team.csv" | sort -u | grep -c '"')" = 6 ]
+ok $? "team cases: 6 rows, one per threads x share, the team's key in the CSV"
 done_testing
