@@ -10,7 +10,8 @@
 #include "util.h"
 #include "contend.h"
 
-#define STOP_MAX_MS	5000	/* a stop that hangs fails; a loaded machine does not (not a timing test) */
+/* a stop that hangs fails; a loaded machine does not (this is no timing test) */
+#define STOP_MAX_MS	5000
 
 static int count_maps(void)
 {
