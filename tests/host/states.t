@@ -7,6 +7,7 @@
 # and no KSM setting outlives a run, Ctrl-C and SIGKILL included.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/expect.sh"
+. "$TOP/tests/states-check.sh"
 [ -x "$GUPBENCH" ] || skip_all "bench/gupbench not built"
 need_tools jq setsid
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (PFNs, ksmd, hugetlb, the tracepoint)"
@@ -32,39 +33,6 @@ run shared --backing shmem,hugetlb,file-shared,secretmem \
 	--state forked,zero,ro,ksm,dirty,clean,writeback --file-dir "$tmp"
 run tmpfs --backing file-shared --state dirty,clean,writeback --file-dir "$shm"
 
-# refusal BACKING STATE FS: the reason a state must give for not applying, or nothing
-# when it applies
-refusal() {
-	local bk=$1 st=$2 fs=$3
-	case $st:$bk in
-	forked:anon|forked:anon-thp|forked:file-private) ;;
-	forked:*) echo "forked: $bk is a shared .* nothing to unshare" ;;
-	zero:anon|zero:anon-thp) ;;
-	zero:*) echo "zero: only private anonymous memory maps the shared zero page" ;;
-	ksm:anon|ksm:anon-thp|ksm:file-private) ;;
-	ksm:*) echo "ksm: KSM merges only anonymous pages of private mappings" ;;
-	ro:*) ;;
-	*:file-shared)
-		[ "$fs" = tmpfs ] && echo "$st: file-shared's file is on tmpfs, which never writes" ;;
-	*) echo "$st: only the page cache behind a shared file mapping" ;;
-	esac
-}
-
-# verified CASE_JSON: what the state saw and recorded, as a jq test per state
-verified() {
-	jq -e --argjson size "$(jq .size_bytes <<<"$1")" '.state as $s | .backing as $b
-		| .backing_actual as $a | $a.state as $v
-		| if $s == "forked" then $v.pages_sampled > 0 and $v.pages_exclusive == 0
-		  elif $s == "zero" then $v.verified_by == "kpageflags KPF_ZERO_PAGE" and
-			$v.zero_page == (if $b == "anon" then "4 KiB" else "huge" end)
-		  elif $s == "ro" then ($v.protection | startswith("r--"))
-		  elif $s == "ksm" then $v.pages_ksm == $v.pages_sampled and $v.pages_sampled > 0
-		  elif $s == "dirty" then $v.dirty_bytes == $size
-		  elif $s == "clean" then $v.dirty_bytes == 0
-		  elif $s == "writeback" then ($v.pages_writeback | type) == "number"
-		  else false end' <<<"$1" >/dev/null
-}
-
 {
 	for name in private:24 shared:56 tmpfs:6; do
 		want=${name#*:} name=${name%%:*} f=$tmp/$name.json
@@ -73,31 +41,7 @@ verified() {
 		ok $? "$name: run exits 0 (rc $rc: $(head -c 200 "$tmp/$name.err"))"
 		n=$(jq '.cases | length' "$f" 2>/dev/null || echo 0)
 		[ "$n" -eq "$want" ]; ok $? "$name: $want cases recorded ($n)"
-		for ((i = 0; i < n; i++)); do
-			c=$(jq -c ".cases[$i]" "$f")
-			bk=$(jq -r .backing <<<"$c") st=$(jq -r .state <<<"$c")
-			drv=$(jq -r .driver <<<"$c") status=$(jq -r .status <<<"$c")
-			reason=$(jq -r '.reason // ""' <<<"$c")
-			what="$name: $drv/$bk/$st"
-			want_why=$(refusal "$bk" "$st" "$name")
-			if [ -n "$want_why" ]; then
-				[ "$status" = skipped ] && [[ $reason =~ ^$want_why ]]
-				ok $? "$what: refused, skipped with the reason ($status: $reason)"
-				continue
-			fi
-			# a state's own refusal or failed check says "state: ..."; anything
-			# else (no KSM, no huge pages) is the machine's, a skip
-			if [ "$status" = skipped ] && [[ $reason != "$st:"* ]]; then
-				skip "$what" "$reason"
-				continue
-			fi
-			[ "$status" != skipped ]
-			ok $? "$what: the state applies and was made ($status${reason:+: $reason})"
-			[ "$status" != skipped ] || continue
-			verified "$c"
-			ok $? "$what: verified ($(jq -c .backing_actual.state <<<"$c"))"
-			check_case "$f" "$i" "$kv"
-		done
+		states_check "$f" "$kv" "$name" "$name"
 	done
 	# The folios of the page cache, each counted once: together the whole file.
 	jq -e '[.cases[] | select(.backing == "file-shared" and .status != "skipped")
