@@ -130,8 +130,12 @@ int state_ksm_make(enum buf_state s, const struct backing_ops *ops, struct buffe
 		ksm_stop(old);
 		return -1;
 	}
+	/*
+	 * Not cut short by Ctrl-C: the op this buffer is for ends the run
+	 * cleanly after it; a second Ctrl-C leaves at once (settings restored).
+	 */
 	t0 = now_ns();
-	while (!stop_requested && ms < KSM_WAIT_MS) {
+	while (ms < KSM_WAIT_MS) {
 		done = all_merged(b, &merged, &sampled, why, n);
 		if (done)
 			break;
@@ -145,9 +149,8 @@ int state_ksm_make(enum buf_state s, const struct backing_ops *ops, struct buffe
 	attrs_set_int(&b->actual, "state.ksm_wait_ms", ms);
 	attrs_set_bool(&b->actual, "state.ksm_scan_tuned", tuned);
 	if (!done) {
-		set_reason(why, n, "ksm: %s after %llu ms: %zu of %zu sampled pages merged "
-			   "(ksmd scanning %s)", stop_requested ? "interrupted" : "timed out",
-			   (unsigned long long)ms, merged, sampled, tuned ?
+		set_reason(why, n, "ksm: timed out after %llu ms: %zu of %zu sampled pages merged "
+			   "(ksmd scanning %s)", (unsigned long long)ms, merged, sampled, tuned ?
 			   "the whole buffer without sleeping" : "at the KSM advisor's pace");
 		return -1;
 	}
