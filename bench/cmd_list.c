@@ -24,6 +24,7 @@
 #include "counters.h"
 #include "kmod.h"
 #include "sysinfo.h"
+#include "state.h"
 
 #define LIST_USAGE \
 	"usage: gupbench list [--format table|json] [--file-dir DIR] [--from LIST.json]\n" \
@@ -225,6 +226,26 @@ static void kmod_advise(json_object *kmod, json_object *sys, const struct run_op
 	json_object_object_add(kmod, "hint", *hint ? json_object_new_string(hint) : NULL);
 }
 
+/* Each state: whether this machine can make it, what it is, whether an op keeps it. */
+static json_object *list_states(void)
+{
+	json_object *sj = json_object_new_object();
+
+	for (int i = 0; i < NR_STATES; i++) {
+		json_object *st = json_object_new_object();
+		char why[REASON_MAX] = "";
+		bool ok = state_probe(i, why, sizeof(why)) == 0;
+
+		json_object_object_add(st, "available", json_object_new_boolean(ok));
+		json_object_object_add(st, "reason", ok ? NULL : json_object_new_string(why));
+		json_object_object_add(st, "description", json_object_new_string(state_desc(i)));
+		json_object_object_add(st, "survives_op",
+				       json_object_new_boolean(state_survives_op(i)));
+		json_object_object_add(sj, state_name(i), st);
+	}
+	return sj;
+}
+
 static json_object *list_collect(const struct run_opts *o)
 {
 	json_object *root = json_object_new_object(), *dj = json_object_new_object(),
@@ -258,6 +279,7 @@ static json_object *list_collect(const struct run_opts *o)
 		json_object_object_add(bj, backings[i]->name, b);
 	}
 	json_object_object_add(root, "backings", bj);
+	json_object_object_add(root, "states", list_states());
 	json_object_object_add(root, "thp", json_object_object_get_ex(sys, "thp", &v) ?
 			       json_object_get(v) : NULL);
 	if (json_object_object_get_ex(sys, "hugetlb", &v) && v)
@@ -456,6 +478,25 @@ static void print_backings(json_object *root)
 	heading(2, w, (const char *const[]){ "backing", "available" });
 	json_object_object_foreach(bj, name, b)
 		ROW2(w, name, avail_str(b, buf, sizeof(buf)));
+}
+
+/* A state that cannot be made says why; one that can says what it is. */
+static void print_states(json_object *root)
+{
+	json_object *sj = jobj(root, "states");
+	int w[2] = { key_width(sj, 9), 0 };
+	char buf[REASON_MAX + 8];
+
+	if (!sj)
+		return;
+	heading(2, w, (const char *const[]){ "state", "available" });
+	json_object_object_foreach(sj, name, st) {
+		if (jbool(st, "available"))
+			snprintf(buf, sizeof(buf), "yes: %s", jstr(st, "description") ? : "");
+		else
+			avail_str(st, buf, sizeof(buf));
+		ROW2(w, name, buf);
+	}
 }
 
 /* A per-size THP mode: "inherit" spelt out with the top-level mode it takes. */
@@ -714,6 +755,7 @@ static void list_print(json_object *root)
 	print_system(root);
 	print_drivers(root);
 	print_backings(root);
+	print_states(root);
 	print_thp(root);
 	print_hugetlb(root);
 	print_counters(root);

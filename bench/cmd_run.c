@@ -117,7 +117,14 @@ static const cli_view run_views[CLI_NR_FORMATS] = {
 	"  --size BYTES        buffer size, k/M/G suffixes (preset: quick 16M, default 64M)\n" \
 	"  --state LIST        warm (prefaulted by writing), cold (mapped, untouched),\n" \
 	"                      half (first half warm: GUP-fast stops in the middle),\n" \
-	"                      read (prefaulted by reading: mapped without write access)\n" \
+	"                      read (prefaulted by reading: mapped without write access);\n" \
+	"                      states GUP-fast falls back on: forked (warm private pages\n" \
+	"                      shared with a child), zero (read-faulted private anon: the\n" \
+	"                      zero page), ro (warm, then mprotect PROT_READ), ksm (warm\n" \
+	"                      anon merged by KSM; root), and for a shared file mapping:\n" \
+	"                      dirty (written), clean (written, fsynced), writeback (written,\n" \
+	"                      writeback started). A state that does not apply to a backing\n" \
+	"                      is a skipped case that says why (see gupbench list)\n" \
 	"  --samples N         measured samples per case\n" \
 	"  --warmup N          unmeasured samples first\n" \
 	"  --count N           untimed counting-pass ops per case: perf counters, slow-path\n" \
@@ -287,8 +294,8 @@ static int parse_states(const struct cli *cli, char *arg, struct run_args *a)
 		int st = state_find(items[i]);
 
 		if (st < 0)
-			return cli_usage_error(cli, "unknown state '%s' (warm, cold, half or read)",
-					       items[i]);
+			return cli_usage_error(cli, "unknown state '%s' (%s)", items[i],
+					       state_names());
 		a->states[i] = st;
 	}
 	a->nr_states = n;

@@ -9,6 +9,7 @@
 #include <linux/futex.h>
 #include "gupbench.h"
 #include "util.h"
+#include "state.h"
 #include "counters.h"
 #include "timing.h"
 
@@ -100,11 +101,12 @@ static void futex_count(struct driver_ctx *c, struct buffer *b, struct op_result
 
 /*
  * One timed region, one clock pair, over the whole pass: per-call timing
- * is impossible (a call is ~1 us, a clock pair tens of ns).  A warm buffer
- * too small for the 1% rule is walked several times in the same region;
- * calls and pages count every walk, so per-call and per-page figures stay
- * right.  A cold buffer is walked once: a second walk would be warm, and
- * cold calls fault (~15 us), which dwarfs the clock anyway.
+ * is impossible (a call is ~1 us, a clock pair tens of ns).  A buffer in a
+ * state an op keeps (warm, ro, dirty) too small for the 1% rule is walked
+ * several times in the same region; calls and pages count every walk, so
+ * per-call and per-page figures stay right.  Any other state is walked
+ * once: a second walk would find it changed (cold pages faulted in), and
+ * such calls fault (~15 us), which dwarfs the clock anyway.
  */
 static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *r)
 {
@@ -120,7 +122,7 @@ static void futex_pin(struct driver_ctx *c, struct buffer *b, struct op_result *
 		futex_count(c, b, r);
 		return;
 	}
-	if (!(c->cs && c->cs->state != STATE_WARM) && pages < p->min_calls)
+	if (!(c->cs && !state_survives_op(c->cs->state)) && pages < p->min_calls)
 		passes = (p->min_calls + pages - 1) / pages;
 	t0 = now_ns();
 	for (uint64_t k = 0; k < passes; k++) {

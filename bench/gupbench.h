@@ -45,13 +45,24 @@ bool kver_at_least(const struct kver *kv, int major, int minor);
 #define PIN_FLAG_LONGTERM	(1u << 1)
 
 /*
- * warm: every page prefaulted by writing; cold: mapped, never touched;
- * half: the first half (in whole pages of the mapping) warm, the rest cold,
- * so GUP-fast stops in the middle of the range; read: every page prefaulted
- * by reading, so page tables map it without write permission (clean page
- * cache of a dirty-tracked file, the shared zero page for private anon).
+ * What a buffer looks like when it is pinned (bench/state.c says how each is
+ * made and checked). warm: every page prefaulted by writing; cold: mapped,
+ * never touched; half: the first half (in whole pages of the mapping) warm,
+ * the rest cold, so GUP-fast stops in the middle of the range; read: every
+ * page prefaulted by reading, so page tables map it without write permission
+ * (clean page cache of a dirty-tracked file, the shared zero page for private
+ * anon). The states GUP-fast falls back on: forked: warm private pages
+ * shared with a child (not exclusive); zero: read-faulted private anon, the
+ * shared zero page verified; ro: warm, then mprotect(PROT_READ); ksm: warm
+ * anon pages merged by KSM; dirty, clean, writeback: page cache of a shared
+ * file mapping written, written and fsync()ed, written and writeback started.
  */
-enum buf_state { STATE_WARM, STATE_COLD, STATE_HALF, STATE_READ, NR_STATES };
+enum buf_state {
+	STATE_WARM, STATE_COLD, STATE_HALF, STATE_READ,
+	STATE_FORKED, STATE_ZERO, STATE_RO, STATE_KSM,
+	STATE_DIRTY, STATE_CLEAN, STATE_WRITEBACK,
+	NR_STATES
+};
 const char *state_name(enum buf_state s);
 
 struct run_opts {
@@ -97,6 +108,7 @@ struct buffer {
 	int fd;				/* -1 when none */
 	char path[4096];		/* file to unlink on destroy, "" when none */
 	struct attrs actual;		/* what was really obtained (owned) */
+	int child_pid;			/* forked: the child sharing the pages; 0: none */
 	void *priv;
 };
 
