@@ -52,10 +52,14 @@ ok $? "scaling efficiency for 2 threads (against the same case at 1), none for 1
 jq -e 'all(.cases[]; all(.team.per_thread[]; .cpu_first >= 0 and .cpu_last >= 0 and
 	.cpu_wanted == null and .placement_held == true))' "$r" >/dev/null
 ok $? "unbound threads: their CPUs recorded, nothing to hold"
-jq -e 'all(.cases[] | select(.state == "cold"); all(.team.per_thread[];
-	.fallback.counted_calls > 0 and (.fallback.source == "unavailable" or
-	.fallback.calls_per_op > 0)))' "$r" >/dev/null
-ok $? "cold: each thread's counting pass saw its own fallbacks"
+# a shared cold buffer is faulted in by whichever thread gets there first: the other may
+# then find every page present
+jq -e 'all(.cases[] | select(.state == "cold");
+	all(.team.per_thread[]; .fallback.counted_calls > 0) and
+	if .team.per_thread[0].fallback.source == "unavailable" then true
+	elif .share == "private" then all(.team.per_thread[]; .fallback.calls_per_op > 0)
+	else any(.team.per_thread[]; .fallback.calls_per_op > 0) end)' "$r" >/dev/null
+ok $? "cold: each thread counted its own calls; private ones all fell back, shared ones at least one"
 grep -q '^threads  *n  share' "$tmp/out" && grep -q 'thread 1: cpu' "$tmp/out"
 ok $? "the table has the threads section with a line per thread"
 "$GUPBENCH" show -f csv "$r" | head -1 | grep -q ',threads,share,place,mem,contend,pages_per_s_median,'
