@@ -126,6 +126,7 @@ int page_census(const void *addr, size_t len, size_t max, struct page_census *pc
 			f = kpageflags_get_one(&k, e & PM_PFN_MASK);
 			for (int b = 0; b < 64; b++)
 				pc->flag[b] += (f >> b) & 1;
+			pc->ksm_merged += (f >> KPF_KSM & 1) && !(e & PM_MMAP_EXCLUSIVE);
 		}
 	}
 	free(pm);

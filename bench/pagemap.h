@@ -62,6 +62,12 @@ void kpageflags_close(struct kpageflags *k);
  */
 struct page_census {
 	size_t sampled, present, exclusive;
+	/*
+	 * KPF_KSM pages mapped more than once (pagemap bit 56 clear): merged.
+	 * KPF_KSM alone is not enough: 6.12's fs/proc/page.c tests "mapping &
+	 * PAGE_MAPPING_KSM", true of every anon page, and calls them all KSM.
+	 */
+	size_t ksm_merged;
 	bool flags_known;
 	char why[REASON_MAX];		/* why flags are not known */
 	size_t flag[64];

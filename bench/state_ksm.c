@@ -95,9 +95,9 @@ static int all_merged(struct buffer *b, size_t *merged, size_t *sampled, char *w
 		set_reason(why, n, "ksm: cannot tell merged pages: %s", pc.why);
 		return -1;
 	}
-	*merged = pc.flag[KPF_KSM];
+	*merged = pc.ksm_merged;
 	*sampled = pc.sampled;
-	return pc.flag[KPF_KSM] == pc.sampled;
+	return pc.ksm_merged == pc.sampled;
 }
 
 int state_ksm_make(enum buf_state s, const struct backing_ops *ops, struct buffer *b,
@@ -157,11 +157,12 @@ int state_ksm_make(enum buf_state s, const struct backing_ops *ops, struct buffe
 	if (page_census(b->addr, b->len, STATE_CENSUS_PAGES, &pc, why, n))
 		return -1;
 	attrs_set_int(&b->actual, "state.pages_sampled", pc.sampled);
-	attrs_set_str(&b->actual, "state.verified_by", "kpageflags KPF_KSM");
-	attrs_set_int(&b->actual, "state.pages_ksm", pc.flag[KPF_KSM]);
-	if (pc.flag[KPF_KSM] < pc.sampled) {
-		set_reason(why, n, "ksm: %zu of %zu sampled pages are not KSM pages after the "
-			   "merge", pc.sampled - pc.flag[KPF_KSM], pc.sampled);
+	attrs_set_str(&b->actual, "state.verified_by",
+		      "kpageflags KPF_KSM and pagemap: mapped more than once");
+	attrs_set_int(&b->actual, "state.pages_ksm", pc.ksm_merged);
+	if (pc.ksm_merged < pc.sampled) {
+		set_reason(why, n, "ksm: %zu of %zu sampled pages are not merged KSM pages after "
+			   "the merge", pc.sampled - pc.ksm_merged, pc.sampled);
 		return -1;
 	}
 	return 0;

@@ -186,7 +186,8 @@ static void test_ksm(void)
 	}
 	for (int i = 0; i < 3; i++)
 		read_file_str(knobs[i], before[i], sizeof(before[i]));
-	test_made("anon", STATE_KSM, "state.verified_by", "kpageflags KPF_KSM");
+	test_made("anon", STATE_KSM, "state.verified_by",
+		  "kpageflags KPF_KSM and pagemap: mapped more than once");
 	for (int i = 0; i < 3; i++) {
 		read_file_str(knobs[i], after[i], sizeof(after[i]));
 		same &= !strcmp(before[i], after[i]);
