@@ -13,6 +13,7 @@
 #include "case_key.h"
 #include "cross_node_view.h"
 #include "plot_cmd.h"
+#include "util.h"
 
 #define NODES_MAX 64	/* per panel and axis */
 
@@ -21,14 +22,8 @@ static void value_text(const struct plot_job *j, double v, char *buf, size_t n)
 {
 	if (strcmp(j->metric, "throughput"))
 		cross_node_ns_text(v, buf, n);
-	else if (v >= 1e9)
-		snprintf(buf, n, "%.3gG", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, n, "%.3gM", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, n, "%.3gk", v / 1e3);
 	else
-		snprintf(buf, n, "%.3g", v);
+		rate_text(v, buf, n);
 }
 
 static int by_int(const void *a, const void *b)

@@ -10,6 +10,7 @@
 #include "result.h"
 #include "stats.h"
 #include "case_key.h"
+#include "util.h"
 #include "cross_node_view.h"
 
 /*
@@ -325,21 +326,6 @@ void result_print_table(FILE *f, const struct result *r)
 
 /* ---- the threads of team cases ---- */
 
-/* 1234567 as "1.23M": throughput columns stay narrow. */
-static void fmt_rate(double v, char *buf, size_t n)
-{
-	if (!isfinite(v))
-		snprintf(buf, n, "-");
-	else if (v >= 1e9)
-		snprintf(buf, n, "%.3gG", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, n, "%.3gM", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, n, "%.3gk", v / 1e3);
-	else
-		snprintf(buf, n, "%.3g", v);
-}
-
 static void team_line(FILE *f, const struct result_case *c)
 {
 	const struct team_result *t = &c->team;
@@ -348,15 +334,15 @@ static void team_line(FILE *f, const struct result_case *c)
 	case_label(c, CASE_DRIVER | CASE_BACKING | CASE_STATE | CASE_OP | CASE_FLAGS, label,
 		   sizeof(label));
 	if (c->status == CASE_OK && isfinite(t->throughput.median)) {
-		fmt_rate(t->throughput.median, med, sizeof(med));
-		fmt_rate(t->throughput.ci_lo, lo, sizeof(lo));
-		fmt_rate(t->throughput.ci_hi, hi, sizeof(hi));
+		rate_text(t->throughput.median, med, sizeof(med));
+		rate_text(t->throughput.ci_lo, lo, sizeof(lo));
+		rate_text(t->throughput.ci_hi, hi, sizeof(hi));
 		snprintf(rate, sizeof(rate), "%s [%s-%s]", med, lo, hi);
 	}
 	if (isfinite(t->scaling_efficiency))
 		snprintf(eff, sizeof(eff), "%.2f", t->scaling_efficiency);
 	if (t->has_contender) {
-		fmt_rate(t->contender_ops_per_s, con, sizeof(con));
+		rate_text(t->contender_ops_per_s, con, sizeof(con));
 		snprintf(con + strlen(con), sizeof(con) - strlen(con), " %s/s", case_contend(c));
 	}
 	fprintf(f, "%-28s  %3d  %-7s  %-9s  %-10s  %-22s  %4s  %-7s  %s\n", label, c->threads,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Small helpers: clock, sizes, errno names, one-value sysfs/proc files. */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -30,6 +31,20 @@ void kver_init(void)
 bool kver_at_least(const struct kver *kv, int major, int minor)
 {
 	return kv->major > major || (kv->major == major && kv->minor >= minor);
+}
+
+void rate_text(double v, char *buf, size_t n)
+{
+	if (!isfinite(v))
+		snprintf(buf, n, "-");
+	else if (v >= 1e9)
+		snprintf(buf, n, "%.3gG", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, n, "%.3gM", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, n, "%.3gk", v / 1e3);
+	else
+		snprintf(buf, n, "%.3g", v);
 }
 
 uint64_t now_ns(void)

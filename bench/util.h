@@ -8,6 +8,8 @@
 
 uint64_t now_ns(void);
 int parse_size(const char *s, size_t *out);	/* "64M" -> bytes; -1 if bad */
+/* A rate in three significant digits: 1234567 as "1.23M"; "-" when not finite. */
+void rate_text(double v, char *buf, size_t n);
 const char *errno_name(int e);			/* "EFAULT", or NULL for 0 */
 int read_file_str(const char *path, char *buf, size_t n);	/* trims newline */
 int read_file_long(const char *path, long *out);
