@@ -867,14 +867,25 @@ static void build_matrix(struct run_args *a, const struct run_opts *o, struct ma
 	}
 }
 
+/* " x2 shared" for a team case in the progress line; "" otherwise. */
+static const char *team_text(const struct case_spec *cs)
+{
+	static char buf[64];
+
+	if (!cs->team)
+		return "";
+	snprintf(buf, sizeof(buf), " x%d%s", cs->threads, cs->shared ? " shared" : "");
+	return buf;
+}
+
 static void progress(int done, int total, uint64_t t0, const struct case_spec *cs)
 {
 	double el = (now_ns() - t0) / 1e9, eta = done ? el / done * (total - done) : 0;
 
-	fprintf(stderr, "\r\033[K[%d/%d] %s/%s/%s%s%s  elapsed %.0fs  eta %.0fs",
+	fprintf(stderr, "\r\033[K[%d/%d] %s/%s/%s%s%s%s  elapsed %.0fs  eta %.0fs",
 		done + 1, total, cs->driver->name, cs->backing->name,
 		state_name(cs->state), cs->op ? "/" : "",
-		cs->op ? cs->op : "", el, eta);
+		cs->op ? cs->op : "", team_text(cs), el, eta);
 }
 
 static void progress_round(int round, int rounds, int i, int n, uint64_t t0,
@@ -884,9 +895,10 @@ static void progress_round(int round, int rounds, int i, int n, uint64_t t0,
 	double done = (double)round * n + i, total = (double)rounds * n;
 	double eta = done ? el / done * (total - done) : 0;
 
-	fprintf(stderr, "\r\033[K[round %d/%d, %d/%d] %s/%s/%s%s%s  elapsed %.0fs  eta %.0fs",
+	fprintf(stderr, "\r\033[K[round %d/%d, %d/%d] %s/%s/%s%s%s%s  elapsed %.0fs  eta %.0fs",
 		round + 1, rounds, i + 1, n, cs->driver->name, cs->backing->name,
-		state_name(cs->state), cs->op ? "/" : "", cs->op ? cs->op : "", el, eta);
+		state_name(cs->state), cs->op ? "/" : "", cs->op ? cs->op : "", team_text(cs), el,
+		eta);
 }
 
 static int write_result(const char *path, struct result *r)
