@@ -116,7 +116,7 @@ kmod_ready() {
 	loaded=1
 	for ((i = 0; i < 20; i++)); do
 		[ -e /dev/gupbench ] && return 0
-		sleep 0.1
+		sleep 0.1 2>/dev/null || sleep 1
 	done
 	kmod_reason="module loaded but no /dev/gupbench"
 	return 1
