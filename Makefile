@@ -4,8 +4,13 @@
 # make test    unit, host and VM tests under prove (TAP)
 # make ab      the same kernel without and with the series, booted in turn (AB_ARGS=...)
 # make report  REPORT.md from report/REPORT.in.md and the result files under results/
+# make install a kselftest-style tree in $(DESTDIR)$(PREFIX): gupbench, run_gupbench.sh,
+#              the module's source and build-kmod.sh (kselftest/README)
 LIBPERF ?= $(CURDIR)/build/libperf
 export LIBPERF
+PREFIX ?= /usr/local/libexec/gupbench
+KST := $(DESTDIR)$(PREFIX)
+KMOD_SRC := $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
 
 all: gupbench
 
@@ -43,6 +48,14 @@ test:
 	fi; \
 	exit $$rc
 
+install: gupbench
+	@install -d $(KST)/kmod/uapi
+	@install -m 755 bench/gupbench kselftest/run_gupbench.sh kselftest/build-kmod.sh $(KST)/
+	@install -m 644 kselftest/README tests/expectations.tsv tests/expect.sh $(KST)/
+	@install -m 644 kmod/Kbuild kmod/Makefile $(KMOD_SRC) $(KST)/kmod/
+	@install -m 644 kmod/uapi/*.h $(KST)/kmod/uapi/
+	@echo "  INSTALL $(KST)"
+
 clean:
 	@$(MAKE) --no-print-directory -C bench clean
 	@$(MAKE) --no-print-directory -C tests clean
@@ -50,4 +63,4 @@ clean:
 		rm -rf kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/modules.order \
 		kmod/Module.symvers kmod/.module-common.o
 
-.PHONY: all gupbench module bench ab report test clean
+.PHONY: all gupbench module bench ab report test install clean
