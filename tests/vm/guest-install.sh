@@ -13,7 +13,9 @@
 # Expected of both: rc 0, no "not ok", no kmod case skipped. Afterwards the module is
 # loaded again, so that vm-run's own unload check sees what it loaded.
 set -u
-T=${GUPBENCH_KST_TREE:-$GUPBENCH_TOP/build/kst-dest/usr/local/libexec/gupbench}
+# the tree: $1 (relative to the checkout), else GUPBENCH_KST_TREE, else build/kst-dest's
+T=${1:+$GUPBENCH_TOP/$1}
+T=${T:-${GUPBENCH_KST_TREE:-$GUPBENCH_TOP/build/kst-dest/usr/local/libexec/gupbench}}
 export TMPDIR=$PWD
 dev_state() { if [ -e /dev/gupbench ]; then echo present; else echo absent; fi; }
 
