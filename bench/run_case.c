@@ -216,6 +216,30 @@ static void one_op(const struct case_spec *cs, struct driver_ctx *dc, struct buf
 		cs->driver->unpin(dc, b, ru);
 }
 
+void fallback_start(struct fallback *fb, struct counters *ctr)
+{
+	fb->baseline = counters_baseline_mmap_lock(ctr, 5);
+	fb->tp_ok = fb->baseline >= 0;
+	counters_reset_totals(ctr);
+}
+
+void fallback_add(struct fallback *fb, const struct op_result *rp, int64_t tp)
+{
+	fb->ops++;
+	fb->calls += rp->calls;
+	fb->pages += rp->pages;
+	if (tp < 0 || fb->baseline < 0)
+		fb->tp_ok = false;
+	else
+		fb->acquisitions += tp - fb->baseline > 0 ? tp - fb->baseline : 0;
+	if (rp->has_fallback) {
+		fb->kp_calls += rp->fallback_calls;
+		fb->kp_pages += rp->fallback_pages;
+	} else {
+		fb->kp_ok = false;
+	}
+}
+
 /*
  * Counting pass: untimed ops with the counters enabled around the pin and
  * each kernel call bracketed (or the kmod probe armed).  -1 when a buffer
@@ -226,9 +250,7 @@ static int count_pass(const struct case_spec *cs, const struct run_opts *o,
 		      struct counters *ctr, struct fallback *fb, int *errors, int *first_err,
 		      char *why, size_t n)
 {
-	fb->baseline = counters_baseline_mmap_lock(ctr, 5);
-	fb->tp_ok = fb->baseline >= 0;
-	counters_reset_totals(ctr);
+	fallback_start(fb, ctr);
 	dc->count = ctr;
 	for (int i = 0; i < o->count_ops && !stop_requested; i++) {
 		struct op_result rp, ru;
@@ -251,19 +273,7 @@ static int count_pass(const struct case_spec *cs, const struct run_opts *o,
 			if (!*first_err)
 				*first_err = rp.err;
 		}
-		fb->ops++;
-		fb->calls += rp.calls;
-		fb->pages += rp.pages;
-		if (tp < 0 || fb->baseline < 0)
-			fb->tp_ok = false;
-		else
-			fb->acquisitions += tp - fb->baseline > 0 ? tp - fb->baseline : 0;
-		if (rp.has_fallback) {
-			fb->kp_calls += rp.fallback_calls;
-			fb->kp_pages += rp.fallback_pages;
-		} else {
-			fb->kp_ok = false;
-		}
+		fallback_add(fb, &rp, tp);
 	}
 	dc->count = NULL;
 	counters_call_totals(ctr, &fb->call_n, &fb->entries);

@@ -79,6 +79,12 @@ void case_set_status(struct result_case *c, enum case_status status, int err,
 /* Room for samples samples; one op's time per page and per call added. */
 int series_alloc(struct series *s, int samples);
 void series_add(struct series *s, const struct op_result *r);
+/*
+ * A counting pass: its empty-window baseline taken and the counters' totals
+ * reset; then each op's result and its mmap_lock count (tp) added up.
+ */
+void fallback_start(struct fallback *fb, struct counters *ctr);
+void fallback_add(struct fallback *fb, const struct op_result *rp, int64_t tp);
 /* A timed op into the case's totals (calls, pages, errors, disturbances). */
 void case_add_op(struct case_run *cr, const struct op_result *rp);
 /* The counting pass's findings (cr->fb, counters of ctr) into the case. */

@@ -201,24 +201,8 @@ static void step_pin(struct worker *w, struct counters *count)
 
 static void step_count_pin(struct worker *w)
 {
-	struct fallback *fb = &w->fb;
-	int64_t tp;
-
 	step_pin(w, w->ctr);
-	tp = counters_last_mmap_lock(w->ctr);
-	fb->ops++;
-	fb->calls += w->rp.calls;
-	fb->pages += w->rp.pages;
-	if (tp < 0 || fb->baseline < 0)
-		fb->tp_ok = false;
-	else
-		fb->acquisitions += tp - fb->baseline > 0 ? tp - fb->baseline : 0;
-	if (w->rp.has_fallback) {
-		fb->kp_calls += w->rp.fallback_calls;
-		fb->kp_pages += w->rp.fallback_pages;
-	} else {
-		fb->kp_ok = false;
-	}
+	fallback_add(&w->fb, &w->rp, counters_last_mmap_lock(w->ctr));
 }
 
 static void step_count_begin(struct worker *w)
@@ -233,9 +217,7 @@ static void step_count_begin(struct worker *w)
 	pthread_mutex_lock(&setup_lock);
 	w->ctr = counters_open();
 	pthread_mutex_unlock(&setup_lock);
-	w->fb.baseline = counters_baseline_mmap_lock(w->ctr, 5);
-	w->fb.tp_ok = w->fb.baseline >= 0;
-	counters_reset_totals(w->ctr);
+	fallback_start(&w->fb, w->ctr);
 }
 
 static void step_unpin(struct worker *w)
