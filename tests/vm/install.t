@@ -13,7 +13,7 @@ plan 9
 make -s -C "$TOP" install DESTDIR="$dest" >"$out/install.log" 2>&1
 ok $? "make install DESTDIR=${dest#"$TOP/"} $(tail -n 1 "$out/install.log")"
 tree=${dest#"$TOP/"}/usr/local/libexec/gupbench
-GUPBENCH_KST_TREE_REL=$tree "$TOP/scripts/vm-run" --kernel deb-6.12 --out "$out" \
+"$TOP/scripts/vm-run" --kernel deb-6.12 --timeout 1200 --out "$out" \
 	--include "${dest#"$TOP/"}" -- tests/vm/guest-install.sh "$tree" >"$out/vm-run.log" 2>&1
 rc=$?
 [ $rc -eq 0 ]; ok $? "vm-run exits 0 (rc $rc: $(grep -m1 'vm-run: infrastructure error' "$out/vm-run.log" || grep 'vm-run:' "$out/vm-run.log" | tail -n 1))"
