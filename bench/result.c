@@ -22,6 +22,9 @@
 #ifndef GUPBENCH_GIT
 #define GUPBENCH_GIT "unknown"
 #endif
+#ifndef GUPBENCH_TARGET
+#define GUPBENCH_TARGET "unknown"
+#endif
 
 /* Far beyond any real result (raw samples of a full preset are a few MB). */
 #define RESULT_MAX_BYTES (1L << 30)
@@ -235,6 +238,7 @@ int result_init(struct result *r, int argc, char **argv)
 	r->schema = xstrdup(RESULT_SCHEMA);
 	r->tool_version = xstrdup(GUPBENCH_VERSION);
 	r->tool_git = xstrdup(GUPBENCH_GIT);
+	r->tool_target = xstrdup(GUPBENCH_TARGET);
 	r->nr_command = argc + 1;
 	r->command = xrealloc(NULL, r->nr_command * sizeof(*r->command));
 	r->command[0] = xstrdup("gupbench");
@@ -393,6 +397,7 @@ void result_free(struct result *r)
 	free(r->schema);
 	free(r->tool_version);
 	free(r->tool_git);
+	free(r->tool_target);
 	for (size_t i = 0; i < r->nr_command; i++)
 		free(r->command[i]);
 	free(r->command);

@@ -244,6 +244,7 @@ struct run_params {
 struct result {
 	char *schema;			/* as read; result_init() sets the one written */
 	char *tool_version, *tool_git;
+	char *tool_target;		/* $(CC) -dumpmachine of the build; NULL in older files */
 	char **command;			/* argv of the run, "gupbench" first */
 	size_t nr_command;
 	struct run_params params;

@@ -535,6 +535,7 @@ static json_object *result_json(const struct result *r)
 	add(tool, "name", json_object_new_string("gupbench"));
 	add(tool, "version", jstr(r->tool_version));
 	add(tool, "git", jstr(r->tool_git));
+	add(tool, "target", jstr(r->tool_target));
 	add(root, "tool", tool);
 	for (size_t i = 0; i < r->nr_command; i++)
 		json_object_array_add(cmd, jstr(r->command[i]));
@@ -1245,6 +1246,7 @@ static void result_from_json(struct rd *rd, json_object *root, struct result *r)
 	get_str(rd, root, "", "schema", &r->schema);
 	get_str(rd, tool, "tool", "version", &r->tool_version);
 	get_str(rd, tool, "tool", "git", &r->tool_git);
+	get_str(rd, tool, "tool", "target", &r->tool_target);
 	if (cmd && json_object_array_length(cmd)) {
 		r->command = calloc(json_object_array_length(cmd), sizeof(*r->command));
 		for (size_t i = 0; r->command && i < json_object_array_length(cmd); i++) {

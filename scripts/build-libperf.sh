@@ -2,9 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build libperf (tools/lib/perf) into build/libperf from a kernel tree:
 # LIBPERF_SRC=<tree> if you have one, else Debian's linux-source tarball.
+# LIBPERF=<dir> installs elsewhere. A cross build (make ARCH=arm64 does this):
+#   ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- SYSROOT=<dir> LIBPERF=<dir> build-libperf.sh
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 dest=${LIBPERF:-$top/build/libperf}
+# Only a cross build (CROSS_COMPILE set) compiles against SYSROOT.
+cross=()
+[ -n "${ARCH:-}" ] && cross+=("ARCH=$ARCH")
+if [ -n "${CROSS_COMPILE:-}" ]; then
+	cross+=("CROSS_COMPILE=$CROSS_COMPILE")
+	[ -n "${SYSROOT:-}" ] && cross+=("EXTRA_CFLAGS=--sysroot=$SYSROOT")
+fi
 work=$top/build/libperf-src
 
 if [ -f "$dest/lib/libperf.a" ] && [ -f "$dest/lib/libapi.a" ]; then
@@ -36,14 +45,14 @@ else
 	fi
 fi
 
-echo "libperf: building from $src"
+echo "libperf: building${CROSS_COMPILE:+ for ${ARCH:-$CROSS_COMPILE}} from $src"
 mkdir -p "$dest"
 out=$(mktemp -d)
 mkdir -p "$out/perf" "$out/api"
 trap 'rm -rf "$out"' EXIT
-make -s -C "$src/tools/lib/perf" O="$out/perf" prefix="$dest" \
+make -s -C "$src/tools/lib/perf" ${cross[@]+"${cross[@]}"} O="$out/perf" prefix="$dest" \
 	install_headers install_lib >"$out/log" 2>&1 || { cat "$out/log" >&2; echo "build-libperf: libperf build failed" >&2; exit 1; }
-make -s -C "$src/tools/lib/api" OUTPUT="$out/api/" >>"$out/log" 2>&1 || { cat "$out/log" >&2; echo "build-libperf: libapi build failed" >&2; exit 1; }
+make -s -C "$src/tools/lib/api" ${cross[@]+"${cross[@]}"} OUTPUT="$out/api/" >>"$out/log" 2>&1 || { cat "$out/log" >&2; echo "build-libperf: libapi build failed" >&2; exit 1; }
 # libperf.so would win over the static archive at link time: keep only .a
 [ -d "$dest/lib64" ] && { mkdir -p "$dest/lib"; cp "$dest"/lib64/libperf.a "$dest/lib/"; rm -rf "$dest/lib64"; }
 rm -f "$dest"/lib/libperf.so*

@@ -15,12 +15,15 @@ deb_libperf="linux-source-6.1"
 deb_test="perl jq gnuplot-nox hwloc numactl"
 # the unpacked linux-kbuild tools link libelf, libssl and zlib; Debian kernels are built with gcc-12
 deb_vm="qemu-system-x86 busybox-static cpio kmod pahole e2fsprogs dpkg-dev gcc-12 libelf1 libssl3 zlib1g"
+# make ARCH=arm64 and arm64 guests: the cross compiler (libraries come from the sysroot that
+# scripts/sysroot-fetch unpacks) and QEMU's arm64 system emulator
+deb_vm="$deb_vm gcc-aarch64-linux-gnu qemu-system-arm"
 # scripts/kernel-build: kernels from source (Debian's linux-source-* is downloaded into the
 # cache by the script itself, not installed), gup_test linked statically, objdump for ab
 deb_kbuild="flex bison bc libelf-dev libssl-dev patch binutils"
 rpm_build="gcc make pkgconf-pkg-config glibc-devel glibc-static json-c-devel hwloc-devel numactl-devel xz git"
 rpm_test="perl-Test-Harness jq gnuplot hwloc numactl"
-rpm_vm="qemu-system-x86 busybox cpio kmod dwarves e2fsprogs flex bison bc elfutils-libelf-devel openssl-devel patch binutils"
+rpm_vm="qemu-system-x86 qemu-system-aarch64 gcc-aarch64-linux-gnu busybox cpio kmod dwarves e2fsprogs flex bison bc elfutils-libelf-devel openssl-devel patch binutils"
 
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
