@@ -19,7 +19,7 @@ expect() {
 set6_1() { echo "6.1.0-$1-amd64 $2 $3 linux-image-6.1.0-$1-amd64$4 linux-headers-6.1.0-$1-amd64 linux-headers-6.1.0-$1-common linux-kbuild-6.1"; }
 set6_12() { echo "6.12.$1+deb12-amd64 $2 $3 linux-image-6.12.$1+deb12-amd64$4 linux-headers-6.12.$1+deb12-amd64 linux-headers-6.12.$1+deb12-common linux-kbuild-6.12.$1+deb12"; }
 
-plan 21
+plan 27
 today=$FIX/today-2026-11-29.madison
 expect "$today" deb-6.1 0 "$(set6_1 57 6.1.192-3 bookworm-security -unsigned)" \
 	"today: 6.1.0-56 (6.1.192-2) lacks its kbuild version, so the -unsigned 6.1.0-57 set"
@@ -101,6 +101,27 @@ expect "$tmp/flavours.madison" deb-6.1 1 "" \
 } >"$tmp/order.madison"
 expect "$tmp/order.madison" deb-6.12 0 "$(set6_12 10 6.12.10-1~deb12u1 bookworm-security)" \
 	"versions compare as Debian's do (6.12.10 > 6.12.9; an image version without its set is passed over)"
+# arm64 (recorded through the private arm64 apt state the same day)
+a64=$FIX/arm64-today-2026-11-29.madison
+expect_arch() {
+	local got rc
+	got=$("$RESOLVE" --arch "$1" "$3" <"$2" 2>"$tmp/err")
+	rc=$?
+	[ "$rc" -eq "$4" ] && [ "$got" = "$5" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]
+	ok $? "$6 (exit $rc, got '${got}', said '$(cat "$tmp/err")')"
+}
+expect_arch arm64 "$a64" deb-6.1 0 "6.1.0-57-arm64 6.1.192-3 bookworm-security linux-image-6.1.0-57-arm64 linux-headers-6.1.0-57-arm64 linux-headers-6.1.0-57-common linux-kbuild-6.1" \
+	"arm64 today: the signed 6.1.0-57-arm64 set (arm64 has it signed, amd64 only -unsigned)"
+expect_arch arm64 "$a64" deb-6.12 0 "6.12.117+deb12-arm64 6.12.117-1~deb12u1 bookworm-security linux-image-6.12.117+deb12-arm64 linux-headers-6.12.117+deb12-arm64 linux-headers-6.12.117+deb12-common linux-kbuild-6.12.117+deb12" \
+	"arm64 today: the signed 6.12.117 set"
+expect_arch arm64 "$today" deb-6.1 3 "" "arm64 asked of amd64 packages: none of this line (exit 3)"
+expect_arch amd64 "$a64" deb-6.12 3 "" "amd64 asked of arm64 packages: none of this line (exit 3)"
+"$RESOLVE" --arch i386 deb-6.1 </dev/null >/dev/null 2>&1
+[ $? -eq 2 ]; ok $? "unknown architecture: exit 2"
+bad=$(grep -cvE '^linux-[a-z0-9.+-]+ \| +[0-9][^ ]* \| https?://[^ ]+ bookworm(-security|-updates)?/main arm64 Packages$' "$a64")
+[ "$bad" -eq 0 ] && [ "$(wc -l <"$a64")" -gt 40 ]
+ok $? "the recorded arm64 state has $(wc -l <"$a64") madison lines, all of the live format ($bad not)"
+
 "$RESOLVE" deb-6.1 </dev/null >/dev/null 2>&1
 [ $? -eq 3 ]; ok $? "empty input: exit 3"
 "$RESOLVE" deb-5.10 </dev/null >/dev/null 2>&1
