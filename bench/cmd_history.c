@@ -11,6 +11,7 @@
 #include "gupbench.h"
 #include "commands.h"
 #include "history.h"
+#include "clock_note.h"
 
 #define HISTORY_USAGE \
 	"usage: gupbench history [options] PATH...\n" \
@@ -110,6 +111,23 @@ static void make_history_warnings(struct history *h)
 			    "only with instruction counts");
 }
 
+/* Per-call figures near the clock's tick, over every run shown: one warning. */
+static void quantised_warning(struct history *h)
+{
+	struct quantised q = { 0 };
+	char note[200];
+
+	if (strcmp(h->co->metric, "call"))
+		return;
+	for (size_t g = 0; g < h->groups.n; g++)
+		for (size_t i = 0; i < h->groups.v[g].side.nr_runs; i++)
+			quantised_add(&q, &h->groups.v[g].side.runs[i]);
+	for (size_t i = 0; !h->base_is_group && i < h->base->nr_runs; i++)
+		quantised_add(&q, &h->base->runs[i]);
+	if (quantised_note(&q, note, sizeof(note)))
+		add_warning(h, "%s", note);
+}
+
 static int compare_groups(struct history *h)
 {
 	size_t n = h->rows.n, from = h->base_is_group ? 1 : 0;
@@ -193,6 +211,7 @@ int cmd_history(int argc, char **argv)
 	}
 	h.exact = side_exact(&all) && side_exact(h.base);
 	make_history_warnings(&h);
+	quantised_warning(&h);
 	if (collect_rows(h.base, &all, &h.rows) || label_rows(&h.rows, 0, h.common, sizeof(h.common)) ||
 	    compare_groups(&h))
 		goto oom;

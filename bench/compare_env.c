@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "compare.h"
+#include "clock_note.h"
 
 /*
  * What a comparison must see first. kernel: what A/B comparisons of kernels
@@ -53,6 +54,12 @@ static const char *get_hugetlb(const struct result *r, char *buf, size_t n)
 	return buf;
 }
 
+/* Per-call times read with another clocksource or counter are not comparable. */
+static const char *get_clock(const struct result *r, char *buf, size_t n)
+{
+	return clock_info_identity(&r->env.clock, buf, n);
+}
+
 /* The config items the file records, as one line: differences show item by item below. */
 static const char *get_config(const struct result *r, char *buf, size_t n)
 {
@@ -82,12 +89,19 @@ static const struct env_field env_fields[] = {
 	{ "hugetlb.nr", false, get_hugetlb },
 	{ "accelerator", false, get_accel },
 	{ "icount", false, get_icount },
+	{ "clock", false, get_clock },
 	{ "tool.version", false, get_tool },
 	{ "tool.git", false, get_git },
 	{ "module_version", false, get_module },
 	{ "hostname", false, get_host },
 };
 #define NR_ENV_FIELDS (sizeof(env_fields) / sizeof(env_fields[0]))
+
+/* Files older than the field lack it: a run that does not say differs from none. */
+static bool newer(const struct env_field *f)
+{
+	return !strcmp(f->name, "clock");
+}
 
 /* The side's one value of f, or NULL with *mixed set when its runs disagree. */
 static const char *side_value(const struct side *s, const struct env_field *f, char *buf,
@@ -102,6 +116,13 @@ static const char *side_value(const struct side *s, const struct env_field *f, c
 	v0 = f->get(&s->runs[0], buf, n);
 	for (size_t i = 1; i < s->nr_runs; i++) {
 		v = f->get(&s->runs[i], other, sizeof(other));
+		/* a newer field: the runs that say it agree, the others do not count */
+		if (newer(f) && !v)
+			continue;
+		if (newer(f) && !v0) {
+			v0 = f->get(&s->runs[i], buf, n);
+			continue;
+		}
 		if (strcmp(v0 ? v0 : "", v ? v : "")) {
 			*mixed = true;
 			return NULL;
@@ -127,6 +148,8 @@ size_t env_diff(const struct side *a, const struct side *b, struct env_diff *out
 		if (vb != d->b)
 			snprintf(d->b, sizeof(d->b), "%s", d->mixed_b ? "(mixed)" : vb ? vb : "(null)");
 		if (!d->mixed_a && !d->mixed_b && !strcmp(d->a, d->b))
+			continue;
+		if (newer(f) && ((!va && !d->mixed_a) || (!vb && !d->mixed_b)))
 			continue;
 		/* the hostname names machines, and a config difference shows in its items */
 		d->field = f->name;
@@ -163,6 +186,22 @@ static void add_warning(struct report *rp, const char *fmt, ...)
 	rp->nr_warnings++;
 }
 
+/* Per-call figures near the clock's tick, over both sides' runs: one warning. */
+static void quantised_warning(struct report *rp)
+{
+	struct quantised q = { 0 };
+	char note[200];
+
+	if (!rp->co || !rp->co->metric || strcmp(rp->co->metric, "call"))
+		return;
+	for (size_t i = 0; i < rp->a->nr_runs; i++)
+		quantised_add(&q, &rp->a->runs[i]);
+	for (size_t i = 0; rp->b != rp->a && i < rp->b->nr_runs; i++)
+		quantised_add(&q, &rp->b->runs[i]);
+	if (quantised_note(&q, note, sizeof(note)))
+		add_warning(rp, "%s", note);
+}
+
 void make_warnings(struct report *rp)
 {
 	bool exact_a = side_exact(rp->a), exact_b = side_exact(rp->b);
@@ -173,6 +212,9 @@ void make_warnings(struct report *rp)
 		if (d->mixed_a || d->mixed_b)
 			add_warning(rp, "the runs of side %s differ in %s", d->mixed_a ? "A" : "B",
 				    d->field);
+		else if (!strcmp(d->field, "clock"))
+			add_warning(rp, "the sides read different clocks: their per-call times do "
+				    "not compare");
 		else if (!d->kernel && strcmp(d->field, "hostname"))
 			add_warning(rp, "the sides differ in %s, not only in the kernel", d->field);
 	}
@@ -183,6 +225,7 @@ void make_warnings(struct report *rp)
 	    !strcmp(rp->a->runs[0].env.accelerator, "emulated"))
 		add_warning(rp, "wall-clock times under QEMU TCG measure the emulator, not the "
 			    "kernel");
+	quantised_warning(rp);
 }
 
 const char *env_field_text(const char *field, const struct result *r, char *buf, size_t n)

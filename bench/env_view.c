@@ -146,6 +146,11 @@ static const char *get_accel(const struct result *r, char *buf, size_t n)
 	return buf;
 }
 
+static const char *get_clock(const struct result *r, char *buf, size_t n)
+{
+	return clock_info_text(&r->env.clock, buf, n);
+}
+
 static const char *get_tool(const struct result *r, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s (%s), module %s", r->tool_version ? r->tool_version : "-",
@@ -165,6 +170,7 @@ static const struct env_row env_rows[] = {
 	{ "thp", get_thp },
 	{ "hugetlb", get_hugetlb },
 	{ "accelerator", get_accel },
+	{ "clock", get_clock },
 	{ "gupbench", get_tool },
 };
 #define NR_ENV_ROWS (sizeof(env_rows) / sizeof(env_rows[0]))
@@ -193,6 +199,23 @@ static void group_value(const struct run_group *g, const struct env_row *row, ch
 		used += snprintf(out + used, used < n ? n - used : 0, "%s%s", nr ? " / " : "", v);
 		snprintf(seen[nr++], sizeof(seen[0]), "%s", v);
 	}
+}
+
+/*
+ * Rows for what older files do not record (clock): left out of the table and markdown
+ * when no run shown records it, rather than a row of dashes.
+ */
+static bool row_shown(const struct run_groups *gs, const struct env_row *row)
+{
+	char buf[256];
+
+	if (strcmp(row->name, "clock"))
+		return true;
+	for (size_t g = 0; g < gs->n; g++)
+		for (size_t i = 0; i < gs->v[g].side.nr_runs; i++)
+			if (row->get(&gs->v[g].side.runs[i], buf, sizeof(buf)))
+				return true;
+	return false;
 }
 
 struct env_doc {
@@ -228,7 +251,7 @@ static void print_table(FILE *f, const void *doc)
 	bool any = false;
 
 	for (size_t r = 0; r < NR_ENV_ROWS && gs->n > 1; r++) {
-		if (!same_in_all(gs, &env_rows[r]))
+		if (!row_shown(gs, &env_rows[r]) || !same_in_all(gs, &env_rows[r]))
 			continue;
 		if (!any)
 			fprintf(f, "every kernel:\n");
@@ -243,7 +266,8 @@ static void print_table(FILE *f, const void *doc)
 			 rg->side.nr_runs == 1 ? "" : "s", rg->started ? rg->started : "-");
 		view_wrapped(f, "", line);
 		for (size_t r = 0; r < NR_ENV_ROWS; r++) {
-			if (gs->n > 1 && same_in_all(gs, &env_rows[r]))
+			if (!row_shown(gs, &env_rows[r]) ||
+			    (gs->n > 1 && same_in_all(gs, &env_rows[r])))
 				continue;
 			group_value(rg, &env_rows[r], v, sizeof(v));
 			table_row(f, env_rows[r].name, v);
@@ -267,6 +291,8 @@ static void print_markdown(FILE *f, const void *doc)
 		fprintf(f, " %zu |", gs->v[g].side.nr_runs);
 	fputc('\n', f);
 	for (size_t r = 0; r < NR_ENV_ROWS; r++) {
+		if (!row_shown(gs, &env_rows[r]))
+			continue;
 		fprintf(f, "| %s |", env_rows[r].name);
 		for (size_t g = 0; g < gs->n; g++) {
 			group_value(&gs->v[g], &env_rows[r], v, sizeof(v));

@@ -2,7 +2,7 @@
 /*
  * gupbench show --env PATH...: the environment of the runs under PATH, per kernel
  * (run_groups.h): kernel and build, config items, CPU, THP and hugetlb, accelerator,
- * tool. What a report must say about the machine beside its numbers.
+ * clock, tool. What a report must say about the machine beside its numbers.
  */
 #ifndef ENV_VIEW_H
 #define ENV_VIEW_H

@@ -389,6 +389,7 @@ void env_free(struct env *e)
 	attrs_free(&e->config);
 	free(e->hugetlb);
 	attrs_free(&e->extra);
+	clock_info_free(&e->clock);
 	memset(e, 0, sizeof(*e));
 }
 

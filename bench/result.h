@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "stats.h"
+#include "clock_info.h"
 
 /* ---- attribute lists ---- */
 
@@ -86,6 +87,7 @@ struct env {
 	char *icount;			/* QEMU -icount shift, NULL without */
 	char *module_version;		/* the gupbench module's, NULL when not loaded */
 	char *hostname;
+	struct clock_info clock;	/* what per-call times are read with; unknown in older files */
 	struct attrs extra;
 };
 

@@ -31,7 +31,8 @@ static const char *const status_names[] = {
  */
 static const char *const env_sections[] = {
 	"kernel", "config", "cpu", "memory", "thp", "hugetlb", "sysctl", "accelerator",
-	"accelerator_detail", "icount", "module_version", "fs", "hostname", "libc", "compiler",
+	"accelerator_detail", "icount", "clock", "module_version", "fs", "hostname", "libc",
+	"compiler",
 };
 #define NR_ENV_SECTIONS (sizeof(env_sections) / sizeof(env_sections[0]))
 
@@ -420,6 +421,23 @@ static json_object *case_json(const struct result_case *c)
 	return o;
 }
 
+/* null when not known (a result loaded from a file older than the field). */
+static json_object *clock_json(const struct clock_info *c)
+{
+	json_object *o;
+
+	if (!clock_info_known(c))
+		return NULL;
+	o = json_object_new_object();
+	add(o, "clocksource", jstr(c->clocksource));
+	/* a frequency in whole Hz, as the register holds it */
+	add(o, "counter_hz", c->counter_hz > 0 ? json_object_new_int64(llround(c->counter_hz)) :
+	    NULL);
+	add(o, "resolution_ns", c->resolution_ns > 0 ? json_double(c->resolution_ns) : NULL);
+	add(o, "resolution_source", jstr(c->resolution_source));
+	return o;
+}
+
 /* The typed fields of one section of "system" into sys. */
 static void env_section_json(json_object *sys, const struct env *e, const char *sec)
 {
@@ -473,6 +491,8 @@ static void env_section_json(json_object *sys, const struct env *e, const char *
 		add(sys, sec, jstr(e->accelerator));
 	} else if (!strcmp(sec, "icount")) {
 		add(sys, sec, jstr(e->icount));
+	} else if (!strcmp(sec, "clock")) {
+		add(sys, sec, clock_json(&e->clock));
 	} else if (!strcmp(sec, "module_version")) {
 		add(sys, sec, jstr(e->module_version));
 	} else if (!strcmp(sec, "hostname")) {
@@ -802,6 +822,20 @@ static bool env_int(struct rd *rd, const struct attr *at, const char *key, int *
 	return true;
 }
 
+/* A figure of struct env: a number, NAN when null. */
+static bool env_double(struct rd *rd, const struct attr *at, const char *key, double *out)
+{
+	if (strcmp(at->key, key))
+		return false;
+	if (at->type == ATTR_INT)
+		*out = (double)at->i;
+	else if (at->type == ATTR_DOUBLE)
+		*out = at->d;
+	else if (at->type != ATTR_NULL)
+		damaged(rd, "system", key, "is not a number");
+	return true;
+}
+
 /* "hugetlb.2048kB.nr": that pool's count, the pool made on first sight. */
 static bool env_hugetlb(struct rd *rd, struct env *e, const struct attr *at)
 {
@@ -845,10 +879,13 @@ static bool env_hugetlb(struct rd *rd, struct env *e, const struct attr *at)
 
 static void env_from_json(struct rd *rd, json_object *sys, struct env *e)
 {
-	static const char *const objects[] = { "kernel", "config", "cpu", "thp", "hugetlb" };
+	static const char *const objects[] = { "kernel", "config", "cpu", "thp", "hugetlb",
+					       "clock" };
 	struct attrs all = { 0 };
 
 	e->cpus = e->numa_nodes = -1;
+	/* absent in files older than it */
+	e->clock.counter_hz = e->clock.resolution_ns = NAN;
 	if (!sys)
 		return;
 	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
@@ -875,12 +912,16 @@ static void env_from_json(struct rd *rd, json_object *sys, struct env *e)
 		    env_str(rd, at, "icount", &e->icount) ||
 		    env_str(rd, at, "module_version", &e->module_version) ||
 		    env_str(rd, at, "hostname", &e->hostname) ||
+		    env_str(rd, at, "clock.clocksource", &e->clock.clocksource) ||
+		    env_double(rd, at, "clock.counter_hz", &e->clock.counter_hz) ||
+		    env_double(rd, at, "clock.resolution_ns", &e->clock.resolution_ns) ||
+		    env_str(rd, at, "clock.resolution_source", &e->clock.resolution_source) ||
 		    env_hugetlb(rd, e, at))
 			continue;
 		if (!strcmp(at->key, "kernel") || !strcmp(at->key, "cpu") ||
 		    !strcmp(at->key, "thp") || !strcmp(at->key, "hugetlb") ||
-		    !strcmp(at->key, "config"))
-			continue;	/* {}: the section is written anyway */
+		    !strcmp(at->key, "config") || !strcmp(at->key, "clock"))
+			continue;	/* {}: the section is written anyway; clock: null */
 		if (!strncmp(at->key, "config.", 7)) {
 			struct attr copy = *at;
 

@@ -12,6 +12,7 @@
 #include "case_key.h"
 #include "util.h"
 #include "cross_node_view.h"
+#include "clock_note.h"
 
 /*
  * Any field of a case may be unknown (NULL, NAN, -1, not present: a skipped
@@ -225,6 +226,8 @@ void result_print_table(FILE *f, const struct result *r)
 	bool show[C_NCOLS], any_ci = false, any_error = false;
 	const char *sources[8];
 	struct row *rows = NULL;
+	struct quantised q = { 0 };
+	char note[200];
 
 	print_header(f, r);
 	if (!n || !(rows = calloc(n, sizeof(*rows)))) {
@@ -320,6 +323,10 @@ void result_print_table(FILE *f, const struct result *r)
 		fprintf(f, "%s%s", k ? ", " : "", sources[k]);
 	fprintf(f, "%s)\n", nsrc ? "" : "no source");
 	fprintf(f, "balanced: /proc/vmstat nr_foll_pin_acquired = nr_foll_pin_released\n");
+	/* the ns per page above are those calls' times over their pages */
+	quantised_add(&q, r);
+	if (quantised_note(&q, note, sizeof(note)))
+		fprintf(f, "clock: %s\n", note);
 	print_team_table(f, r);
 	result_print_cross_node(f, r);
 }

@@ -719,6 +719,7 @@ void sysinfo_collect(struct env *e)
 	env = getenv("GUPBENCH_ICOUNT");
 	e->icount = dup_or_null(env && *env ? env : NULL);
 	e->module_version = module_version();
+	clock_info_collect(&e->clock);
 
 	fs_collect(&e->extra);
 	e->hostname = strdup(u.nodename);

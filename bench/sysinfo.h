@@ -8,7 +8,7 @@ struct env;
 /*
  * The machine into e (zeroed first; env_free() frees it): kernel, config,
  * CPU and topology, memory, THP, hugetlb, sysctls, accelerator, the loaded
- * module's version, filesystems. Keys as results/README.md lists them.
+ * module's version, the clock, filesystems. Keys as results/README.md lists them.
  */
 void sysinfo_collect(struct env *e);
 /* "bare-metal", "kvm", "emulated" (TCG), ... */

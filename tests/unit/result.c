@@ -436,7 +436,9 @@ static bool same_env(const struct env *a, const struct env *b)
 		    same_attrs(&a->config, &b->config, "config") &&
 		    S(cpu_model) && N(cpus) && N(numa_nodes) && S(thp_enabled) && S(thp_defrag) &&
 		    S(thp_shmem_enabled) && N(nr_hugetlb) && S(accelerator) && S(icount) &&
-		    S(module_version) && S(hostname) && same_extras(&a->extra, &b->extra, "extra");
+		    S(module_version) && S(hostname) && S(clock.clocksource) &&
+		    N(clock.counter_hz) && N(clock.resolution_ns) && S(clock.resolution_source) &&
+		    same_extras(&a->extra, &b->extra, "extra");
 
 	for (size_t i = 0; same && i < a->nr_hugetlb; i++)
 		same = N(hugetlb[i].size_kb) && N(hugetlb[i].nr) && N(hugetlb[i].free) &&
