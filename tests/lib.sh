@@ -27,7 +27,7 @@ skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 diag() { echo "# $*"; }
 done_testing() { [ "$_failed" -eq 0 ]; exit $?; }
 
-# Kernels for the VM tests. kernel_fetch KIND runs scripts/kernel-fetch and returns its
+# Kernels for the VM tests. kernel_fetch [--arch ARCH] KIND runs scripts/kernel-fetch and returns its
 # status: 0 (KFETCH_OUT holds its shell lines), 3 when Debian's archive cannot be reached
 # and nothing is cached, anything else on a real failure; KFETCH_ERR is its last stderr line.
 # Only status 3 may skip a test: a reachable archive without a usable kernel is a failure.
@@ -36,7 +36,7 @@ KFETCH_OUT='' KFETCH_ERR=''
 kernel_fetch() {
 	local errf rc=0
 	errf=$(mktemp)
-	KFETCH_OUT=$("$TOP/scripts/kernel-fetch" "$1" 2>"$errf") || rc=$?
+	KFETCH_OUT=$("$TOP/scripts/kernel-fetch" "$@" 2>"$errf") || rc=$?
 	KFETCH_ERR=$(tail -n 1 "$errf")
 	rm -f "$errf"
 	return $rc
@@ -48,7 +48,7 @@ note_unreachable() {
 	mkdir -p "$(dirname "$VM_SKIPPED_FILE")" &&
 		echo "$(basename "$0"): $*" >>"$VM_SKIPPED_FILE"
 }
-# need_kernel KIND: fetch it; skip the whole file only if the archive is unreachable,
+# need_kernel [--arch ARCH] KIND: fetch it; skip the whole file only if the archive is unreachable,
 # fail it otherwise.
 # need_tools TOOL...: the tests' tools come from Debian's registry (scripts/setup.sh
 # installs them): a test fails without them, it never skips for want of them.
@@ -60,11 +60,11 @@ need_tools() {
 }
 
 need_kernel() {
-	kernel_fetch "$1"
+	kernel_fetch "$@"
 	case $? in
 	0) return 0 ;;
-	3) note_unreachable "$1: $KFETCH_ERR"
-	   skip_all "no $1 kernel: $KFETCH_ERR" ;;
-	*) fail_all "kernel-fetch $1 failed: $KFETCH_ERR" ;;
+	3) note_unreachable "$*: $KFETCH_ERR"
+	   skip_all "no $* kernel: $KFETCH_ERR" ;;
+	*) fail_all "kernel-fetch $* failed: $KFETCH_ERR" ;;
 	esac
 }

@@ -1,19 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # The helper module and the userspace drivers inside a Debian kernel in QEMU:
-# source after tests/lib.sh with KERNEL=deb-6.1|deb-6.12. Every outcome is
+# source after tests/lib.sh with KERNEL=deb-6.1|deb-6.12 (and ARCH=arm64 for Debian's
+# arm64 kernel on qemu's virt board, cross-built binaries and module). Every outcome is
 # checked against tests/expectations.tsv for the guest's kernel version.
 . "$TOP/tests/expect.sh"
 . "$TOP/tests/vm/fuzz-checks.sh"
-need_tools qemu-system-x86_64 jq
-[ -x "$TOP/tests/vm/kmod_fuzz" ] || fail_all "tests/vm/kmod_fuzz not built (make -C tests)"
-need_kernel "$KERNEL"   # skips only when Debian's archive cannot be reached (tests/lib.sh)
+ARCH=${ARCH:-amd64}
+fetch_arch=()
+if [ "$ARCH" = amd64 ]; then
+	need_tools qemu-system-x86_64 jq
+	[ -x "$TOP/tests/vm/kmod_fuzz" ] || fail_all "tests/vm/kmod_fuzz not built (make -C tests)"
+else
+	# (vm-run cross-builds the guest's binaries with make ARCH=arm64)
+	need_tools qemu-system-aarch64 aarch64-linux-gnu-gcc jq
+	fetch_arch=(--arch "$ARCH")
+fi
+need_kernel "${fetch_arch[@]}" "$KERNEL"   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-vm.XXXXXX")
 trap 'rm -rf "$out"' EXIT
-"$TOP/scripts/vm-run" --kernel "$KERNEL" --out "$out" -- tests/vm/guest-semantics.sh \
-	>"$out/vm-run.log" 2>&1
+t0=$(date +%s)
+"$TOP/scripts/vm-run" --arch "$ARCH" --kernel "$KERNEL" --timeout "${VM_TIMEOUT:-300}" --out "$out" \
+	-- tests/vm/guest-semantics.sh >"$out/vm-run.log" 2>&1
 rc=$?
+t1=$(date +%s)
 
 {
 	[ $rc -eq 0 ]
@@ -21,7 +32,10 @@ rc=$?
 	[ $rc -eq 125 ] && { diag "$(tail -n 5 "$out/vm-run.log")"; }
 	kv=$(jq -r '.kernel.guest_release // ""' "$out/vm.json" 2>/dev/null |
 	     sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
-	diag "guest kernel $(jq -r '.kernel.package + "=" + .kernel.package_version' "$out/vm.json" 2>/dev/null), $(jq -r .accel "$out/vm.json" 2>/dev/null)"
+	diag "guest kernel $(jq -r '.kernel.package + "=" + .kernel.package_version' "$out/vm.json" 2>/dev/null), $(jq -r '.arch + ", " + .accel' "$out/vm.json" 2>/dev/null), $((t1 - t0)) s"
+	[ "$(jq -r .arch "$out/vm.json" 2>/dev/null)" = "$ARCH" ] &&
+		[ "$(jq -r .system.kernel.machine "$out/kmod.json" 2>/dev/null)" = "$([ "$ARCH" = arm64 ] && echo aarch64 || echo x86_64)" ]
+	ok $? "the guest is $ARCH ($(jq -r .system.kernel.machine "$out/kmod.json" 2>/dev/null))"
 
 	[ "$(jq -r .kmod.state "$out/vm.json" 2>/dev/null)" = loaded ]
 	ok $? "module loads ($(jq -r '.kmod.load_message // ""' "$out/vm.json" 2>/dev/null))"
