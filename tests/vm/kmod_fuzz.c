@@ -66,8 +66,17 @@
 #define KADDR_TEXT	0xffffffff81000000ULL
 #define KADDR_VSYSCALL	0xffffffffff600000ULL
 #define NONCANON	0x8000000000000000ULL
-/* Highest end of a range that is user space on every configuration. */
+/*
+ * The end of the default mmap window (DEFAULT_MAP_WINDOW): every mapping of ours
+ * lies below it, and a range ending above it may fault. x86-64 keeps user mappings
+ * under 47 bits even with 5-level paging unless asked; arm64 under 48 bits, whatever
+ * VA_BITS is (52-bit user addresses, too, need a hint).
+ */
+#ifdef __aarch64__
+#define USER_SURE_END	0x0001000000000000ULL
+#else
 #define USER_SURE_END	0x00007ffffffff000ULL
+#endif
 /* Lowest address that is beyond user space on every configuration. */
 #define KERNEL_SURE	0xff00000000000000ULL
 
