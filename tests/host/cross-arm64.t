@@ -3,7 +3,7 @@
 # make ARCH=arm64: build/arm64/bench/gupbench and build/arm64/tests/vm/kmod_fuzz are aarch64
 # ELF whose libraries (and glibc symbol versions) the arm64 sysroot provides, the native
 # build is left as it was, and the module cross-builds with W=1 without a warning against
-# the headers of `scripts/kernel-fetch --arch arm64 deb-6.12`.
+# the headers of `scripts/kernel-fetch --arch arm64 deb-6.1` and `deb-6.12`.
 # SYSROOT=<dir> uses that sysroot instead of scripts/sysroot-fetch --arch arm64's.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -31,13 +31,15 @@ if [ -z "${SYSROOT:-}" ]; then
 	SYSROOT=$(eval "$fetched"; echo "${SYSROOT:-}")
 	[ -d "$SYSROOT" ] || fail_all "sysroot-fetch --arch arm64 printed no SYSROOT folder"
 fi
-kdir='' kdir_why=''
-if fetch kernel-fetch --arch arm64 deb-6.12; then
-	kdir=$(eval "$fetched"; echo "${KDIR:-}")
-	[ -d "$kdir" ] || fail_all "kernel-fetch --arch arm64 deb-6.12 printed no KDIR folder"
-else
-	kdir_why="no arm64 deb-6.12 headers: $fetch_err"
-fi
+declare -A kdir=() kdir_why=()
+for k in deb-6.1 deb-6.12; do
+	if fetch kernel-fetch --arch arm64 $k; then
+		kdir[$k]=$(eval "$fetched"; echo "${KDIR:-}")
+		[ -d "${kdir[$k]}" ] || fail_all "kernel-fetch --arch arm64 $k printed no KDIR folder"
+	else
+		kdir_why[$k]="no arm64 $k headers: $fetch_err"
+	fi
+done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-cross.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -94,7 +96,7 @@ is_aarch64() {
 		aarch64-linux-gnu-readelf -h "$1" | grep -q 'Machine:.*AArch64'
 }
 
-plan 10
+plan 13
 
 before=$(native_state)
 mk -C "$TOP" ARCH=arm64 SYSROOT="$SYSROOT" >"$tmp/build.log" 2>&1
@@ -118,27 +120,30 @@ ok $? "the sysroot's glibc defines every symbol version gupbench needs${extra:+ 
 [ -z "$(needed "$fuzz")" ] && ! aarch64-linux-gnu-readelf -l "$fuzz" | grep -q INTERP
 ok $? "kmod_fuzz is static (the guests' initramfs has no libraries for it)"
 
-# The module from a copy of the tree: the worktree's kmod/ keeps its native objects.
-if [ -z "$kdir" ]; then
-	for t in "make module ARCH=arm64 W=1 exits 0" "no compiler warning" "gupbench.ko is AArch64"; do
-		skip "$t" "$kdir_why"
-	done
-	done_testing
-fi
-mkdir -p "$tmp/tree/scripts" "$tmp/tree/kmod/uapi"
-cp "$TOP/Makefile" "$tmp/tree/" && cp "$TOP/scripts/Makefile.cross" "$tmp/tree/scripts/" &&
-	cp "$TOP"/kmod/Kbuild "$TOP"/kmod/Makefile "$TOP"/kmod/*.h "$tmp/tree/kmod/" &&
-	cp "$TOP"/kmod/uapi/*.h "$tmp/tree/kmod/uapi/" &&
-	for f in "$TOP"/kmod/*.c; do
-		case $f in *.mod.c) ;; *) cp "$f" "$tmp/tree/kmod/" ;; esac
-	done
-mk -C "$tmp/tree" module ARCH=arm64 KDIR="$kdir" W=1 >"$tmp/module.log" 2>&1
-ok $? "make module ARCH=arm64 KDIR=<arm64 deb-6.12 headers> W=1 exits 0 ($(tail -n 1 "$tmp/module.log"))"
-warn=$(grep -c 'warning:' "$tmp/module.log")
-[ "$warn" = 0 ]
-ok $? "no compiler warning with W=1 ($warn)"
-[ "$warn" = 0 ] || grep 'warning:' "$tmp/module.log" | head -n 5 | sed 's/^/# /'
-is_aarch64 "$tmp/tree/kmod/gupbench.ko"
-ok $? "gupbench.ko is AArch64"
+# The module from a copy of the tree per kernel: the worktree's kmod/ keeps its native objects.
+for k in deb-6.1 deb-6.12; do
+	if [ -z "${kdir[$k]:-}" ]; then
+		for t in "make module ARCH=arm64 W=1 exits 0" "no compiler warning" "gupbench.ko is AArch64"; do
+			skip "$k: $t" "${kdir_why[$k]}"
+		done
+		continue
+	fi
+	t=$tmp/tree-$k
+	mkdir -p "$t/scripts" "$t/kmod/uapi"
+	cp "$TOP/Makefile" "$t/" && cp "$TOP/scripts/Makefile.cross" "$t/scripts/" &&
+		cp "$TOP"/kmod/Kbuild "$TOP"/kmod/Makefile "$TOP"/kmod/*.h "$t/kmod/" &&
+		cp "$TOP"/kmod/uapi/*.h "$t/kmod/uapi/" &&
+		for f in "$TOP"/kmod/*.c; do
+			case $f in *.mod.c) ;; *) cp "$f" "$t/kmod/" ;; esac
+		done
+	mk -C "$t" module ARCH=arm64 KDIR="${kdir[$k]}" W=1 >"$t/module.log" 2>&1
+	ok $? "$k: make module ARCH=arm64 KDIR=<arm64 $k headers> W=1 exits 0 ($(tail -n 1 "$t/module.log"))"
+	warn=$(grep -c 'warning:' "$t/module.log")
+	[ "$warn" = 0 ]
+	ok $? "$k: no compiler warning with W=1 ($warn)"
+	[ "$warn" = 0 ] || grep 'warning:' "$t/module.log" | head -n 5 | sed 's/^/# /'
+	is_aarch64 "$t/kmod/gupbench.ko"
+	ok $? "$k: gupbench.ko is AArch64"
+done
 
 done_testing
