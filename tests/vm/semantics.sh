@@ -36,6 +36,11 @@ t1=$(date +%s)
 	[ "$(jq -r .arch "$out/vm.json" 2>/dev/null)" = "$ARCH" ] &&
 		[ "$(jq -r .system.kernel.machine "$out/kmod.json" 2>/dev/null)" = "$([ "$ARCH" = arm64 ] && echo aarch64 || echo x86_64)" ]
 	ok $? "the guest is $ARCH ($(jq -r .system.kernel.machine "$out/kmod.json" 2>/dev/null))"
+	# Per-call timing states its resolution: the counter's own on arm64, observed elsewhere.
+	src=$([ "$ARCH" = arm64 ] && echo cntfrq_el0 || echo observed)
+	jq -e --arg src "$src" '.system.clock | .resolution_source == $src and .resolution_ns > 0
+		and (if $src == "cntfrq_el0" then .counter_hz > 0 else true end)' "$out/kmod.json" >/dev/null 2>&1
+	ok $? "the result records the timer's resolution ($(jq -c .system.clock "$out/kmod.json" 2>/dev/null))"
 
 	[ "$(jq -r .kmod.state "$out/vm.json" 2>/dev/null)" = loaded ]
 	ok $? "module loads ($(jq -r '.kmod.load_message // ""' "$out/vm.json" 2>/dev/null))"
