@@ -17,7 +17,7 @@ deb_test="perl jq gnuplot-nox hwloc numactl"
 deb_vm="qemu-system-x86 busybox-static cpio kmod pahole e2fsprogs dpkg-dev gcc-12 libelf1 libssl3 zlib1g"
 # make ARCH=arm64 and arm64 guests: the cross compiler (libraries come from the sysroot that
 # scripts/sysroot-fetch unpacks) and QEMU's arm64 system emulator
-deb_vm="$deb_vm gcc-aarch64-linux-gnu qemu-system-arm"
+deb_vm="$deb_vm gcc-aarch64-linux-gnu qemu-system-arm debian-archive-keyring"
 # scripts/kernel-build: kernels from source (Debian's linux-source-* is downloaded into the
 # cache by the script itself, not installed), gup_test linked statically, objdump for ab
 deb_kbuild="flex bison bc libelf-dev libssl-dev patch binutils"
