@@ -5,7 +5,8 @@
 # With root and headers for the running kernel, the helper module is built,
 # loaded for the run and unloaded after (a module already loaded is left alone).
 # Extra arguments go to gupbench run (GUPBENCH_ARGS="--preset quick" make bench);
-# GUPBENCH_RESULTS=DIR writes under DIR instead of results/.
+# GUPBENCH_RESULTS=DIR writes under DIR instead of results/; GUPBENCH_NO_MODULE=1 leaves
+# the module alone (not built, not loaded).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -51,7 +52,9 @@ load_hint() {
 load_module() {
 	local kbuild why
 	kbuild=/lib/modules/$(uname -r)/build
-	if [ "$(id -u)" -ne 0 ]; then
+	if [ -n "${GUPBENCH_NO_MODULE:-}" ]; then
+		GUPBENCH_MODULE_LOAD="not attempted: GUPBENCH_NO_MODULE is set"
+	elif [ "$(id -u)" -ne 0 ]; then
 		GUPBENCH_MODULE_LOAD="not attempted: not root"
 	elif [ ! -e /proc/modules ]; then
 		GUPBENCH_MODULE_LOAD="not attempted: this kernel has no module support"

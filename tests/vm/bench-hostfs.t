@@ -18,7 +18,7 @@ touch "$stamp"
 sleep 1   # (mtimes: anything the host writes from here on is newer)
 find /lib/modules -mindepth 1 -maxdepth 1 2>/dev/null | sort >"$out/lib-modules.before"
 version=$(sed -n 's/^#define GUPBENCH_MODULE_VERSION[[:space:]]*"\(.*\)"/\1/p' "$TOP/kmod/gupbench.h")
-plan 34
+plan 36
 
 # guest KERNEL SCENARIO...: a host-fs guest running tests/vm/guest-bench-hostfs.sh; sets o
 guest() {
@@ -63,7 +63,7 @@ readme_checks() {
 	ok $? "$k: the module is gone after make bench ($(cat "$o/readme.after" 2>/dev/null))"
 }
 
-guest deb-6.12 readme loaded interrupt broken refused
+guest deb-6.12 readme loaded interrupt broken nomodule refused
 readme_checks deb-6.12
 
 # a module loaded before make bench
@@ -97,6 +97,14 @@ ok $? "broken: iouring and futex ran, the kmod driver did not"
 [[ $(field .system.module_load) == "could not load: build failed: "*"#error injected"* ]]
 ok $? "broken: module_load says why ($(field .system.module_load))"
 
+# without the module
+result "$o/nomodule"
+[ "$(cat "$o/nomodule.rc" 2>/dev/null)" = 0 ] && q "$user_ok" && ! q 'any(.cases[]; .driver == "kmod" and .status == "ok")'
+ok $? "nomodule: GUPBENCH_NO_MODULE=1 make bench runs iouring and futex, not kmod ($(tail -n 1 "$o/nomodule.err" 2>/dev/null))"
+[ "$(field .system.module_load)" = "not attempted: GUPBENCH_NO_MODULE is set" ] && [ ! -s "$o/nomodule.after" ] &&
+	! grep -q 'bench: loaded' "$o/nomodule.err"
+ok $? "nomodule: nothing loaded, module_load says so ($(field .system.module_load))"
+
 # a module the kernel refuses
 result "$o/refused"
 [ "$(cat "$o/refused.rc" 2>/dev/null)" = 0 ] && grep -q 'Key was rejected' "$o/refused.err"
@@ -110,9 +118,9 @@ guest deb-6.1 readme
 readme_checks deb-6.1
 
 # the host: its checkout, results/ and /lib/modules as they were
-changed=$(find "$TOP/results" "$TOP/kmod" "$TOP/bench" -newer "$stamp" 2>/dev/null | head -n 3)
+changed=$(find "$TOP/results" "$TOP/kmod" -newer "$stamp" 2>/dev/null | head -n 3 | tr '\n' ' ')
 [ -z "$changed" ]
-ok $? "the host's checkout is unchanged: results/, kmod/, bench/ (${changed:-nothing newer})"
+ok $? "the host's results/ and kmod/ are unchanged (${changed:-nothing newer})"
 find /lib/modules -mindepth 1 -maxdepth 1 2>/dev/null | sort | cmp -s "$out/lib-modules.before" -
 ok $? "the host's /lib/modules is unchanged (the guests' build links were their own)"
 done_testing

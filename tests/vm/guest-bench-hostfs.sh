@@ -13,6 +13,7 @@
 #              the hugetlb pool raised; NAME.before/NAME.settings: THP modes and the pool
 #              before and after, NAME.during: the pool and the module's refcount when hit
 #   broken     a compile error injected through KCFLAGS: the userspace drivers run
+#   nomodule   GUPBENCH_NO_MODULE=1 make bench: the module is neither built nor loaded
 #   refused    module signatures enforced (module.sig_enforce=1, which can be switched on
 #              at run time and never off): insmod must fail and make bench say why
 # The scenarios other than readme keep their results under $GUPBENCH_WORKDIR/NAME/.
@@ -51,7 +52,9 @@ for s in "$@"; do
 		# (job control: the background job gets its own process group and does not
 		# ignore SIGINT, as a terminal's foreground job would)
 		set -m
-		GUPBENCH_RESULTS="$W/interrupt" GUPBENCH_ARGS="--preset quick --driver kmod --backing hugetlb" \
+		# (hugetlb raises the pool until gupbench exits; anon with many samples keeps a
+		# kmod case running for a while)
+		GUPBENCH_RESULTS="$W/interrupt" GUPBENCH_ARGS="--preset quick --driver kmod --backing hugetlb,anon --samples 1000" \
 			make bench >"$W/interrupt.out" 2>"$W/interrupt.err" &
 		pid=$!
 		set +m
@@ -75,6 +78,9 @@ for s in "$@"; do
 	broken)
 		echo '#error injected by tests/vm/bench-hostfs.t' >/tmp/broken.h
 		bench broken GUPBENCH_RESULTS="$W/broken" GUPBENCH_ARGS="$quick" KCFLAGS="-include /tmp/broken.h"
+		;;
+	nomodule)
+		bench nomodule GUPBENCH_RESULTS="$W/nomodule" GUPBENCH_ARGS="$quick" GUPBENCH_NO_MODULE=1
 		;;
 	refused)
 		echo 1 >/sys/module/module/parameters/sig_enforce
