@@ -67,7 +67,7 @@ static void *map_secret(struct buffer *b, size_t len, bool *raised)
 	int err;
 
 	/*
-	 * Root's mmap passes the limit check (CAP_IPC_LOCK), but Debian's 6.1 and 6.12
+	 * Root's mmap passes the limit check (CAP_IPC_LOCK), but Debian's 6.12 (at least)
 	 * then fault beyond the limit with SIGBUS: raise it first where it is too small.
 	 */
 	*raised = false;
