@@ -68,7 +68,7 @@ static void *map_secret(struct buffer *b, size_t len, bool *raised)
 
 	/*
 	 * Root's mmap passes the limit check (CAP_IPC_LOCK), but Debian's 6.12 (at least)
-	 * then fault beyond the limit with SIGBUS: raise it first where it is too small.
+	 * then faults beyond the limit with SIGBUS: raise it first where it is too small.
 	 */
 	*raised = false;
 	for (int i = 0; i < 2 && !getrlimit(RLIMIT_MEMLOCK, &rl) && rl.rlim_cur != RLIM_INFINITY &&
