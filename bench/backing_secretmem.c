@@ -62,10 +62,20 @@ static int raise_memlock(void)
 
 static void *map_secret(struct buffer *b, size_t len, bool *raised)
 {
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
-	int err = errno;
+	struct rlimit rl;
+	void *p;
+	int err;
 
+	/*
+	 * Root's mmap passes the limit check (CAP_IPC_LOCK), but Debian's 6.12 (at least)
+	 * then faults beyond the limit with SIGBUS: raise it first where it is too small.
+	 */
 	*raised = false;
+	for (int i = 0; i < 2 && !getrlimit(RLIMIT_MEMLOCK, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	     rl.rlim_cur < len && raise_memlock() == 0; i++)
+		*raised = true;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
+	err = errno;
 	/* at most twice: soft to hard, then both to infinity */
 	for (int i = 0; i < 2 && p == MAP_FAILED && err == EAGAIN && raise_memlock() == 0; i++) {
 		*raised = true;

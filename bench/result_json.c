@@ -31,8 +31,8 @@ static const char *const status_names[] = {
  */
 static const char *const env_sections[] = {
 	"kernel", "config", "cpu", "memory", "thp", "hugetlb", "sysctl", "accelerator",
-	"accelerator_detail", "icount", "clock", "module_version", "fs", "hostname", "libc",
-	"compiler",
+	"accelerator_detail", "icount", "clock", "module_version", "module_load", "fs", "hostname",
+	"libc", "compiler",
 };
 #define NR_ENV_SECTIONS (sizeof(env_sections) / sizeof(env_sections[0]))
 

@@ -720,6 +720,9 @@ void sysinfo_collect(struct env *e)
 	e->icount = dup_or_null(env && *env ? env : NULL);
 	e->module_version = module_version();
 	clock_info_collect(&e->clock);
+	/* who loaded it and how: make bench says (scripts/bench.sh) */
+	env = getenv("GUPBENCH_MODULE_LOAD");
+	attrs_set_str(&e->extra, "module_load", env && *env ? env : NULL);
 
 	fs_collect(&e->extra);
 	e->hostname = strdup(u.nodename);
