@@ -153,9 +153,15 @@ static const char *get_clock(const struct result *r, char *buf, size_t n)
 
 static const char *get_tool(const struct result *r, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s (%s), module %s", r->tool_version ? r->tool_version : "-",
+	/* make bench says who loaded the module, or why it could not */
+	const struct attr *load = attrs_get(&r->env.extra, "module_load");
+
+	snprintf(buf, n, "%s (%s), module %s%s%s%s", r->tool_version ? r->tool_version : "-",
 		 r->tool_git ? r->tool_git : "-",
-		 r->env.module_version ? r->env.module_version : "not loaded");
+		 r->env.module_version ? r->env.module_version : "not loaded",
+		 load && load->type == ATTR_STR ? " (" : "",
+		 load && load->type == ATTR_STR ? load->s : "",
+		 load && load->type == ATTR_STR ? ")" : "");
 	return buf;
 }
 
