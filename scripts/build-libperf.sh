@@ -7,12 +7,13 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 dest=${LIBPERF:-$top/build/libperf}
-# Only a cross build (CROSS_COMPILE set) compiles against SYSROOT.
+# Only a cross build (CROSS_COMPILE set) compiles against SYSROOT: --sysroot is part of
+# CC, so that links (libperf.so) look there too and not for the cross compiler's own libc.
 cross=()
 [ -n "${ARCH:-}" ] && cross+=("ARCH=$ARCH")
 if [ -n "${CROSS_COMPILE:-}" ]; then
 	cross+=("CROSS_COMPILE=$CROSS_COMPILE")
-	[ -n "${SYSROOT:-}" ] && cross+=("EXTRA_CFLAGS=--sysroot=$SYSROOT")
+	[ -z "${SYSROOT:-}" ] || cross+=("CC=${CROSS_COMPILE}gcc --sysroot=$SYSROOT")
 fi
 work=$top/build/libperf-src
 
