@@ -18,7 +18,7 @@ touch "$stamp"
 sleep 1   # (mtimes: anything the host writes from here on is newer)
 find /lib/modules -mindepth 1 -maxdepth 1 2>/dev/null | sort >"$out/lib-modules.before"
 version=$(sed -n 's/^#define GUPBENCH_MODULE_VERSION[[:space:]]*"\(.*\)"/\1/p' "$TOP/kmod/gupbench.h")
-plan 36
+plan 37
 
 # guest KERNEL SCENARIO...: a host-fs guest running tests/vm/guest-bench-hostfs.sh; sets o
 guest() {
@@ -116,6 +116,14 @@ ok $? "refused: module_load says why ($(field .system.module_load))"
 
 guest deb-6.1 readme
 readme_checks deb-6.1
+
+# A checkout under /tmp (CI clones there): the guest's fresh /tmp must not hide it.
+clone=$out/clone
+git clone -q "$TOP" "$clone" 2>/dev/null
+"$clone/scripts/vm-run" --kernel deb-6.12 --host-fs --out "$out/tmpclone" -- sh -c \
+	'test -f scripts/bench.sh && mkdir -p results && pwd >results/where' >"$out/tmpclone.log" 2>&1
+[ "$(cat "$out/tmpclone/results/where" 2>/dev/null)" = "$clone" ]
+ok $? "a checkout under ${TMPDIR:-/tmp} is the command's folder, and what it writes comes out ($(tail -n 1 "$out/tmpclone.log"))"
 
 # the host: its checkout, results/ and /lib/modules as they were
 changed=$(find "$TOP/results" "$TOP/kmod" -newer "$stamp" 2>/dev/null | head -n 3 | tr '\n' ' ')
