@@ -27,20 +27,23 @@ skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 diag() { echo "# $*"; }
 done_testing() { [ "$_failed" -eq 0 ]; exit $?; }
 
-# Kernels for the VM tests. kernel_fetch [--arch ARCH] KIND runs scripts/kernel-fetch and returns its
-# status: 0 (KFETCH_OUT holds its shell lines), 3 when Debian's archive cannot be reached
-# and nothing is cached, anything else on a real failure; KFETCH_ERR is its last stderr line.
-# Only status 3 may skip a test: a reachable archive without a usable kernel is a failure.
+# What the VM tests fetch from Debian's archive. fetch_script NAME ARGS... runs scripts/NAME
+# (kernel-fetch, sysroot-fetch) and returns its status: 0 (KFETCH_OUT holds its shell
+# lines), 3 when Debian's archive cannot be reached and nothing is cached, anything else on
+# a real failure; KFETCH_ERR is its last stderr line. Only status 3 may skip a test: a
+# reachable archive without a usable kernel is a failure. kernel_fetch [--arch ARCH] KIND
+# is fetch_script kernel-fetch.
 KFETCH_OUT='' KFETCH_ERR=''
 # shellcheck disable=SC2034  # KFETCH_OUT is for the test that sources this file
-kernel_fetch() {
+fetch_script() {
 	local errf rc=0
 	errf=$(mktemp)
-	KFETCH_OUT=$("$TOP/scripts/kernel-fetch" "$@" 2>"$errf") || rc=$?
+	KFETCH_OUT=$("$TOP/scripts/$1" "${@:2}" 2>"$errf") || rc=$?
 	KFETCH_ERR=$(tail -n 1 "$errf")
 	rm -f "$errf"
 	return $rc
 }
+kernel_fetch() { fetch_script kernel-fetch "$@"; }
 # Skipped for lack of the archive: noted in build/vm-skipped.txt, which `make test` prints
 # after prove's summary (and removes), so such a run does not pass unnoticed.
 VM_SKIPPED_FILE=${VM_SKIPPED_FILE:-$TOP/build/vm-skipped.txt}
@@ -60,11 +63,15 @@ need_tools() {
 }
 
 need_kernel() {
-	kernel_fetch "$@"
+	need_fetch kernel-fetch "$@" || skip_all "no $* kernel: $KFETCH_ERR"
+}
+# need_fetch NAME ARGS...: fetch_script; status 3 is noted for make test and returned (the
+# caller skips what needs it), any other failure fails the file.
+need_fetch() {
+	fetch_script "$@"
 	case $? in
 	0) return 0 ;;
-	3) note_unreachable "$*: $KFETCH_ERR"
-	   skip_all "no $* kernel: $KFETCH_ERR" ;;
-	*) fail_all "kernel-fetch $* failed: $KFETCH_ERR" ;;
+	3) note_unreachable "${*:2}: $KFETCH_ERR"; return 3 ;;
+	*) fail_all "$* failed: $KFETCH_ERR" ;;
 	esac
 }

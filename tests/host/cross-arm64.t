@@ -9,35 +9,18 @@
 . "$(dirname "$0")/../lib.sh"
 need_tools make aarch64-linux-gnu-gcc aarch64-linux-gnu-readelf sha256sum
 
-# fetch NAME ARGS...: scripts/NAME's shell lines into $fetched; status 3 (Debian's archive
-# cannot be reached, nothing cached) is noted for make test and returned, any other failure
-# fails the file.
-fetched='' fetch_err=''
-fetch() {
-	local errf rc=0
-	errf=$(mktemp)
-	fetched=$("$TOP/scripts/$1" "${@:2}" 2>"$errf") || rc=$?
-	fetch_err=$(tail -n 1 "$errf")
-	rm -f "$errf"
-	case $rc in
-	0) return 0 ;;
-	3) note_unreachable "$*: $fetch_err"; return 3 ;;
-	*) fail_all "$* failed: $fetch_err" ;;
-	esac
-}
-
 if [ -z "${SYSROOT:-}" ]; then
-	fetch sysroot-fetch --arch arm64 || skip_all "no arm64 sysroot: $fetch_err"
-	SYSROOT=$(eval "$fetched"; echo "${SYSROOT:-}")
+	need_fetch sysroot-fetch --arch arm64 || skip_all "no arm64 sysroot: $KFETCH_ERR"
+	SYSROOT=$(eval "$KFETCH_OUT"; echo "${SYSROOT:-}")
 	[ -d "$SYSROOT" ] || fail_all "sysroot-fetch --arch arm64 printed no SYSROOT folder"
 fi
 declare -A kdir=() kdir_why=()
 for k in deb-6.1 deb-6.12; do
-	if fetch kernel-fetch --arch arm64 $k; then
-		kdir[$k]=$(eval "$fetched"; echo "${KDIR:-}")
+	if need_fetch kernel-fetch --arch arm64 $k; then
+		kdir[$k]=$(eval "$KFETCH_OUT"; echo "${KDIR:-}")
 		[ -d "${kdir[$k]}" ] || fail_all "kernel-fetch --arch arm64 $k printed no KDIR folder"
 	else
-		kdir_why[$k]="no arm64 $k headers: $fetch_err"
+		kdir_why[$k]="no arm64 $k headers: $KFETCH_ERR"
 	fi
 done
 

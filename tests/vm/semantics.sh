@@ -7,16 +7,14 @@
 . "$TOP/tests/expect.sh"
 . "$TOP/tests/vm/fuzz-checks.sh"
 ARCH=${ARCH:-amd64}
-fetch_arch=()
 if [ "$ARCH" = amd64 ]; then
 	need_tools qemu-system-x86_64 jq
 	[ -x "$TOP/tests/vm/kmod_fuzz" ] || fail_all "tests/vm/kmod_fuzz not built (make -C tests)"
 else
 	# (vm-run cross-builds the guest's binaries with make ARCH=arm64)
 	need_tools qemu-system-aarch64 aarch64-linux-gnu-gcc jq
-	fetch_arch=(--arch "$ARCH")
 fi
-need_kernel "${fetch_arch[@]}" "$KERNEL"   # skips only when Debian's archive cannot be reached (tests/lib.sh)
+need_kernel --arch "$ARCH" "$KERNEL"   # skips only when Debian's archive cannot be reached (tests/lib.sh)
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/gupbench-vm.XXXXXX")
 trap 'rm -rf "$out"' EXIT
